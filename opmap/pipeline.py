@@ -1,0 +1,163 @@
+"""The road from reports to map: read → extract → resolve → shape → classify → publish.
+
+`process_article` is the per-article function: pure, given the loaded `Resources`, so a process pool
+or a Dask bag can map it over a corpus. `run` is the Python API behind `opmap run`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from opmap.errors import InputError
+from opmap.extract.areas import find_areas
+from opmap.extract.dates import event_date
+from opmap.extract.sentences import Sentences
+from opmap.extract.toponyms import find_mentions
+from opmap.gazetteer import GazetteerIndex, load_index
+from opmap.model import Article, AreaReport, AreaStatement, ArticleResult, Place
+from opmap.reading import read_articles
+from opmap.resolve import resolve
+from opmap.shapes import area_shape
+from opmap.zones import ZoneMap
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data" / "examples"
+DEFAULT_OUT = ROOT / "maps"
+BROAD_TYPES = frozenset({"country", "region", "governorate", "river"})
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What every article needs, loaded once per process: the gazetteer index and the zones."""
+
+    index: GazetteerIndex
+    zones: ZoneMap
+
+    @classmethod
+    def load(cls, gazetteers: Sequence[Path] = (), zones: Path | None = None) -> Resources:
+        return cls(load_index(gazetteers), ZoneMap.load(zones))
+
+
+@dataclass
+class RunSummary:
+    """What a run did: results per article, and the problems met on the way (one line each)."""
+
+    results: list[ArticleResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def n_places(self) -> int:
+        return sum(len(r.places) for r in self.results)
+
+    @property
+    def n_areas(self) -> int:
+        return sum(len(r.areas) for r in self.results)
+
+
+def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:
+    """Zone of every place: its table's explicit zone, else point-in-polygon, else inferred."""
+    out = []
+    for p in places:
+        if p.zone != "unknown":
+            out.append(p)
+        elif p.lon is not None and p.lat is not None:
+            out.append(replace(p, zone=zones.zone_at(p.lon, p.lat),
+                               zone_basis="point in " + ("approximate " if zones.approximate else "")
+                                          + "zone polygons"))
+        else:
+            out.append(p)
+    return [_inferred_zone(p, out) if p.zone == "unknown" else p for p in out]
+
+
+def _inferred_zone(place: Place, places: list[Place]) -> Place:
+    """An unlocated place takes the zone of the located places named in its own sentence."""
+    near = [p for p in places if p.lon is not None and p.quote and p.type not in BROAD_TYPES
+            and any(s in place.quote for s in p.surfaces) and p.zone in ("kurdistan_region", "disputed",
+                                                                        "federal_iraq")]
+    zones = Counter(p.zone for p in near)
+    if len(zones) == 1:
+        zone = next(iter(zones))
+        return replace(place, zone=zone, zone_basis=f"inferred: same sentence as {near[0].name}")
+    return place
+
+
+def main_place(places: Sequence[Place]) -> Place | None:
+    """The report's first located place that is not a dateline or a country/region."""
+    for p in places:
+        if p.lon is not None and p.type not in BROAD_TYPES and p.roles != ("dateline",):
+            return p
+    return next((p for p in places if p.lon is not None and p.roles != ("dateline",)), None)
+
+
+def shape_area(article: Article, statement: AreaStatement, places: Sequence[Place],
+               zones: ZoneMap) -> AreaReport:
+    """The polygon for one area statement, placed on its anchors, or on the report's main place."""
+    by_offset = {o: p for p in places for o in p.offsets}
+    anchors = [by_offset[o] for o in statement.anchor_offsets if o in by_offset]
+    located = [p for p in anchors if p.lon is not None and p.lat is not None]
+    direction = statement.direction
+    basis = f"{direction or 'no relation'} of {', '.join(p.name for p in anchors)}" if anchors else ""
+    if statement.area_km2 is None:
+        return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
+                          statement.flag or "no figure in km²", "unknown")
+    if not located or (direction == "between" and len(located) < 2):
+        fallback = main_place(places)
+        if fallback is None:
+            return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
+                              "no located anchor in the report: not mapped", "unknown")
+        located = [fallback]
+        basis = (f"anchor{' ' + anchors[0].name if anchors else ''} not located; placed around "
+                 f"{fallback.name}, the report's main place")
+        direction = None
+    shape = area_shape([(p.lon, p.lat) for p in located if p.lon is not None and p.lat is not None],
+                       direction, statement.area_km2)
+    shares = zones.zone_shares(shape.polygon)
+    zone = next(iter(shares), "outside")
+    precision = max(shape.precision, max(p.precision for p in located))
+    return AreaReport(article.id, statement, tuple(p.name for p in anchors) or (located[0].name,),
+                      shape.polygon, shape.model, precision, shape.uncertainty_m,
+                      basis or f"{shape.model} around {located[0].name}", zone, tuple(shares.items()))
+
+
+def process_article(article: Article, resources: Resources) -> ArticleResult:
+    """Everything opmap learns from one article. Pure: no I/O, no global state."""
+    sentences = Sentences.split(article.text)
+    mentions = find_mentions(article.text, resources.index, sentences)
+    places = classify_places(resolve(article.id, mentions), resources.zones)
+    date, basis = event_date(article.text, article.published, article.title)
+    statements = find_areas(article.text, sentences, mentions)
+    areas = tuple(shape_area(article, s, places, resources.zones) for s in statements)
+    warnings = () if places else (f"{article.path}: no place names found in the report",)
+    return ArticleResult(article, tuple(places), areas, date, basis, warnings)
+
+
+def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
+        zones: Path | None = None, progress: Callable[[str], None] | None = None,
+        write: bool = True) -> RunSummary:
+    """Read every report under `paths` (default: the shipped examples) and publish to `out`."""
+    started = time.perf_counter()
+    paths = list(paths) or [EXAMPLES]
+    resources = Resources.load(gazetteers, zones)
+    summary = RunSummary()
+    for item in read_articles(paths, summary.warnings):
+        if isinstance(item, InputError):
+            summary.errors.append(str(item))
+            continue
+        result = process_article(item, resources)
+        summary.results.append(result)
+        summary.warnings.extend(result.warnings)
+        if progress:
+            progress(item.id)
+    if write and summary.results:
+        from opmap.publish import publish
+
+        summary.written = publish(summary.results, resources.zones, Path(out) if out else DEFAULT_OUT)
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,68 @@
+"""The published layers as GeoDataFrames (EPSG:4326), one row per place, area or zone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from opmap.model import ArticleResult
+from opmap.zones import ZoneMap
+
+CRS = "EPSG:4326"
+
+
+def _provenance(result: ArticleResult) -> dict[str, object]:
+    a = result.article
+    return {"article": a.id, "title": a.title, "source": a.source, "url": a.url,
+            "published": a.published.isoformat() if a.published else None,
+            "event_date": result.event_date.isoformat() if result.event_date else None,
+            "date_basis": result.date_basis}
+
+
+def place_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
+    rows, geometries = [], []
+    for result in results:
+        meta = _provenance(result)
+        for p in result.places:
+            rows.append({**meta, "name": p.name, "type": p.type, "surfaces": list(p.surfaces),
+                         "mentions": len(p.surfaces), "roles": list(p.roles), "zone": p.zone,
+                         "zone_basis": p.zone_basis, "precision": p.precision or None, "quote": p.quote,
+                         "gazetteer": p.source, "entry": p.entry_key, "geocoder": p.geocoder or None})
+            geometries.append(Point(p.lon, p.lat) if p.lon is not None and p.lat is not None else None)
+    return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(
+        ["article", "name", "surfaces", "zone", "event_date"])
+
+
+def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
+    rows, geometries = [], []
+    for result in results:
+        meta = _provenance(result)
+        for r in result.areas:
+            s = r.statement
+            rows.append({**meta, "quote": s.quote, "area_km2": s.area_km2, "value_as_written": s.value_text,
+                         "unit_as_written": s.unit_text, "hedge": s.hedge or None,
+                         "range_min_km2": s.range_km2[0] if s.range_km2 else None,
+                         "range_max_km2": s.range_km2[1] if s.range_km2 else None,
+                         "status": s.status, "direction": s.direction, "direction_text": s.direction_text,
+                         "anchors": list(r.anchors), "shape_model": r.shape_model,
+                         "precision": r.precision or None, "uncertainty_m": r.uncertainty_m,
+                         "basis": r.basis, "zone": r.zone, "zone_shares": json.dumps(dict(r.zone_shares)),
+                         "flag": s.flag or None})
+            geometries.append(r.geometry)
+    return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(
+        ["article", "quote", "area_km2", "direction", "anchors", "zone", "event_date"])
+
+
+def zone_layer(zones: ZoneMap) -> gpd.GeoDataFrame:
+    from opmap.zones import ZONE_LABELS
+
+    rows = [{"zone": z, "label": ZONE_LABELS[z], "approximate": zones.approximate, "source": zones.source}
+            for z in zones.zones]
+    return gpd.GeoDataFrame(rows, geometry=list(zones.geometries), crs=CRS)
+
+
+def _empty(columns: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)

@@ -1,0 +1,99 @@
+"""Resolution: each mention to one gazetteer entry, and an article's mentions to distinct places.
+
+A name with several candidates is decided by, in order: the user's own table; the place cue's
+feature type ("Mount X" wants a mountain); Iraq before its neighbours, neighbours before the rest;
+closeness to the article's unambiguous places; the curated table; population.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from opmap.model import GazetteerEntry, Mention, Place
+from opmap.spelling import name_key
+
+CUE_TYPES = {"mount": {"mountain", "range", "hill"}, "range": {"range", "mountain", "hill"},
+             "village": {"settlement"}, "district": {"district", "subdistrict"},
+             "governorate": {"governorate"}, "road": {"road"}, "outskirts": {"settlement"}}
+NEIGHBOURS = frozenset({"SY", "TR", "IR", "KW", "SA", "JO"})
+UNLOCATED = 0  # precision code of a mention the gazetteer could not place
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lat2 = math.radians(a[1]), math.radians(b[1])
+    dlat, dlon = lat2 - lat1, math.radians(b[0] - a[0])
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _located(entries: Sequence[GazetteerEntry]) -> list[GazetteerEntry]:
+    return [e for e in entries if e.lat is not None and e.lon is not None]
+
+
+def choose(mention: Mention, context: Sequence[tuple[float, float]]) -> GazetteerEntry | None:
+    """The best candidate for one mention, given the points of the article's unambiguous places."""
+    if not mention.candidates:
+        return None
+    located = _located(mention.candidates) or list(mention.candidates)
+    wanted = CUE_TYPES.get(mention.cue)
+
+    def rank(e: GazetteerEntry) -> tuple[float, ...]:
+        region = 0 if e.country == "IQ" else 1 if e.country in NEIGHBOURS else 2
+        distance = 0.0
+        if context and e.lat is not None and e.lon is not None:
+            distance = min(_km((e.lon, e.lat), p) for p in context)
+        return (0 if e.table == "user" else 1,
+                0 if wanted is None or e.type in wanted else 1,
+                0 if wanted is not None or e.type == "settlement" else 1,
+                region,
+                round(distance / 150.0),
+                0 if e.table == "curated" else 1,
+                -math.log1p(e.population))
+
+    return min(located, key=rank)
+
+
+@dataclass
+class _Group:
+    entry: GazetteerEntry | None
+    name: str
+    mentions: list[Mention]
+
+
+def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offline") -> list[Place]:
+    """Distinct places of an article, in order of first mention, each with all its surfaces."""
+    context: list[tuple[float, float]] = []
+    for m in mentions:
+        located = _located(m.candidates)
+        if len({e.key for e in located}) == 1 and located[0].country == "IQ":
+            context.append((located[0].lon, located[0].lat))
+    groups: dict[str, _Group] = {}
+    for m in mentions:
+        entry = choose(m, context)
+        key = entry.key if entry is not None else "unresolved:" + name_key(m.surface)
+        group = groups.setdefault(key, _Group(entry, entry.name if entry else m.surface, []))
+        group.mentions.append(m)
+    places = []
+    for group in groups.values():
+        e = group.entry
+        located = e is not None and e.lat is not None and e.lon is not None
+        quote_from = next((m for m in group.mentions if m.role != "dateline"), group.mentions[0])
+        places.append(Place(
+            article_id=article_id, name=group.name,
+            type=e.type if e else _cue_type(group.mentions[0].cue),
+            lon=e.lon if located and e else None, lat=e.lat if located and e else None,
+            surfaces=tuple(m.surface for m in group.mentions),
+            roles=tuple(dict.fromkeys(m.role for m in group.mentions)),
+            quote=quote_from.sentence, precision=e.precision if located and e else UNLOCATED,
+            entry_key=e.key if e else "", geocoder=geocoder if e else "",
+            source=e.source if e else "", zone=e.zone if e and e.zone else "unknown",
+            zone_basis=e.zone_basis if e and e.zone else "",
+            offsets=tuple(m.start for m in group.mentions)))
+    return places
+
+
+def _cue_type(cue: str) -> str:
+    return {"mount": "mountain", "range": "range", "district": "district", "governorate": "governorate",
+            "road": "road"}.get(cue, "settlement")

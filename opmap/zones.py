@@ -1,0 +1,93 @@
+"""Zones: every place and area classified as kurdistan_region, disputed, federal_iraq or outside.
+
+Zone polygons come from a GeoJSON file with a `zone` property per feature: the shipped approximate
+default (`data/zones/default_zones.geojson`, see its README) or the user's own (`--zones FILE`).
+Points are classified with an STRtree; an area polygon gets `zone_shares` (zone -> fraction of its
+geodesic area) and `zone` = the largest share.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from opmap.errors import DataError
+from opmap.shapes import GEOD
+
+DEFAULT_ZONES = Path(__file__).resolve().parent.parent / "data" / "zones" / "default_zones.geojson"
+ZONE_NAMES = ("kurdistan_region", "disputed", "federal_iraq")
+ZONE_LABELS = {"kurdistan_region": "Kurdistan Region", "disputed": "Disputed territories",
+               "federal_iraq": "Federal Iraq", "outside": "Outside Iraq", "unknown": "Unknown"}
+
+
+@dataclass(frozen=True)
+class ZoneMap:
+    """Zone polygons and a spatial index over them."""
+
+    zones: tuple[str, ...]
+    geometries: tuple[BaseGeometry, ...]
+    tree: shapely.STRtree
+    source: str
+    approximate: bool
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ZoneMap:
+        path = Path(path) if path else DEFAULT_ZONES
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read zones file ({exc.strerror})") from exc
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise DataError(f"{path}: zones file is not GeoJSON ({exc})") from exc
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+            raise DataError(f"{path}: zones file must be a GeoJSON FeatureCollection")
+        zones, geometries, approximate = [], [], False
+        for feature in data.get("features") or []:
+            props = feature.get("properties") or {}
+            zone = props.get("zone")
+            if zone not in ZONE_NAMES:
+                raise DataError(f"{path}: feature with zone {zone!r}; expected one of {', '.join(ZONE_NAMES)}")
+            if not feature.get("geometry"):
+                raise DataError(f"{path}: a {zone} feature has no geometry")
+            geometry = shape(feature["geometry"])
+            if not geometry.is_valid:
+                geometry = shapely.make_valid(geometry)
+            zones.append(zone)
+            geometries.append(geometry)
+            approximate = approximate or bool(props.get("approximate"))
+        if not geometries:
+            raise DataError(f"{path}: zones file has no features")
+        shapely.prepare(geometries)
+        return cls(tuple(zones), tuple(geometries), shapely.STRtree(geometries), str(path), approximate)
+
+    def zone_at(self, lon: float, lat: float) -> str:
+        """The zone a point lies in, or 'outside' when it lies in none."""
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        if len(hits) == 0:
+            return "outside"
+        return self.zones[int(min(hits))]
+
+    def zone_shares(self, polygon: BaseGeometry) -> dict[str, float]:
+        """Zone -> fraction of the polygon's geodesic area (the rest is 'outside')."""
+        total = abs(GEOD.geometry_area_perimeter(polygon)[0])
+        if total <= 0:
+            return {}
+        shares: dict[str, float] = {}
+        for i in self.tree.query(polygon, predicate="intersects"):
+            part = shapely.intersection(self.geometries[int(i)], polygon)
+            if part.is_empty:
+                continue
+            area = abs(GEOD.geometry_area_perimeter(part)[0]) if part.geom_type in (
+                "Polygon", "MultiPolygon", "GeometryCollection") else 0.0
+            if area > 0:
+                zone = self.zones[int(i)]
+                shares[zone] = shares.get(zone, 0.0) + area / total
+        rest = 1.0 - sum(shares.values())
+        if rest > 1e-6:
+            shares["outside"] = rest
+        return {z: round(f, 4) for z, f in sorted(shares.items(), key=lambda kv: -kv[1])}
