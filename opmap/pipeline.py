@@ -18,7 +18,7 @@ from opmap.extract.dates import event_date
 from opmap.extract.sentences import Sentences
 from opmap.extract.toponyms import find_mentions
 from opmap.gazetteer import GazetteerIndex, load_index
-from opmap.model import Article, AreaReport, AreaStatement, ArticleResult, Place
+from opmap.model import AreaReport, AreaStatement, Article, ArticleResult, Place
 from opmap.reading import read_articles
 from opmap.resolve import resolve
 from opmap.shapes import area_shape

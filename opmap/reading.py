@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from opmap.errors import InputError
 from opmap.model import Article
@@ -111,8 +112,8 @@ def make_article(path: Path, meta: dict[str, str], body: str, default_id: str,
 class _MainText(HTMLParser):
     """Collect the visible text of an article page and its metadata."""
 
-    SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "figure"}
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+    SKIP: ClassVar[set[str]] = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "figure"}
+    BLOCK: ClassVar[set[str]] = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
              "blockquote"}
 
     def __init__(self) -> None:

@@ -67,8 +67,10 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
     context: list[tuple[float, float]] = []
     for m in mentions:
         located = _located(m.candidates)
-        if len({e.key for e in located}) == 1 and located[0].country == "IQ":
-            context.append((located[0].lon, located[0].lat))
+        first = located[0] if located else None
+        if first and len({e.key for e in located}) == 1 and first.country == "IQ" and first.lon is not None \
+                and first.lat is not None:
+            context.append((first.lon, first.lat))
     groups: dict[str, _Group] = {}
     for m in mentions:
         entry = choose(m, context)
@@ -78,15 +80,15 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
     places = []
     for group in groups.values():
         e = group.entry
-        located = e is not None and e.lat is not None and e.lon is not None
+        has_point = e is not None and e.lat is not None and e.lon is not None
         quote_from = next((m for m in group.mentions if m.role != "dateline"), group.mentions[0])
         places.append(Place(
             article_id=article_id, name=group.name,
             type=e.type if e else _cue_type(group.mentions[0].cue),
-            lon=e.lon if located and e else None, lat=e.lat if located and e else None,
+            lon=e.lon if has_point and e else None, lat=e.lat if has_point and e else None,
             surfaces=tuple(m.surface for m in group.mentions),
             roles=tuple(dict.fromkeys(m.role for m in group.mentions)),
-            quote=quote_from.sentence, precision=e.precision if located and e else UNLOCATED,
+            quote=quote_from.sentence, precision=e.precision if has_point and e else UNLOCATED,
             entry_key=e.key if e else "", geocoder=geocoder if e else "",
             source=e.source if e else "", zone=e.zone if e and e.zone else "unknown",
             zone_basis=e.zone_basis if e and e.zone else "",

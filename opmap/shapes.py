@@ -102,9 +102,9 @@ def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_k
         scale = radius
         precision = 2
         uncertainty = max(span_m / 2, radius)
-    elif direction and direction in BEARINGS or (direction and "+" in direction):
+    elif direction and (direction in BEARINGS or "+" in direction):
         model = "sector"
-        bearing, half_angle = direction_bearing(direction)  # type: ignore[arg-type]
+        bearing, half_angle = direction_bearing(direction)
         scale = math.sqrt(target_m2 / math.radians(half_angle))
         precision = 2
         uncertainty = scale

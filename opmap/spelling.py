@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "an", "ar", "az", "adh", "ath", "ath"})
+ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "an", "ar", "az", "adh", "ath"})
 _SPECIAL = str.maketrans({"ı": "i", "ə": "e", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae",
                           "ʿ": "", "ʾ": "", "’": "", "‘": "", "'": "", "`": "", "´": "", "ʼ": ""})
 _WORD = re.compile(r"[^\W_]+")

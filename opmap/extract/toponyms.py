@@ -21,18 +21,12 @@ from opmap.spelling import ARTICLES, fold_token, name_key
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
-ORGANISATION_HEADS = frozenset("""
-    council party government ministry parliament union forces command state army police directorate
-    agency committee front movement alliance organization organisation brigade brigades division
-    battalion regiment university company corporation coalition office authority service services
-    units unit mobilization mobilisation network media times news post press tv channel radio
-    observatory institute commission congress assembly bank group league association federation
-    """.split())
+ORGANISATION_HEADS = frozenset(["council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 _NAME = r"(?:(?:al|el|Al|El)[-‐ ])?[A-Z][\w'’‐-]*(?:\s+(?:(?:al|el)[-‐])?[A-Z][\w'’‐-]*){0,3}"
 _LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME})*"
 CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|"
+    ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
     ("village", re.compile(rf"\b({_NAME})\s+(?:village|villages)\b")),
     ("mount", re.compile(rf"\b(?:Mount|Mt\.?|Jabal|Jebel)\s+({_NAME})")),
@@ -40,8 +34,17 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("district", re.compile(rf"\b({_NAME})\s+(?:district|sub-?district|subdistrict|District|Sub-?district)\b")),
     ("governorate", re.compile(rf"\b({_NAME})\s+(?:province|governorate|Province|Governorate)\b")),
     ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})")),
-    ("road", re.compile(rf"\b({_NAME})[-–‐]({_NAME})\s+(?:road|highway|Road|Highway)\b")),
 )
+ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
+UNIT_WORDS = {"district": "district", "subdistrict": "district", "sub": "district", "province": "governorate",
+              "governorate": "governorate", "region": "governorate"}
+CUE_ENTRY_TYPES = {"district": {"district", "subdistrict"}, "governorate": {"governorate", "region"}}
+UNIT_SUFFIXES = {"district": ("district", "sub district"), "governorate": ("governorate", "province")}
+DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western", "central", "northeastern",
+                                    "northwestern", "southeastern", "southwestern"})
+DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
+            "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
+_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
@@ -115,30 +118,87 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     dateline = _dateline_end(text)
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = []
+    for m in ROAD.finditer(text):
+        entries = tuple(index.lookup(name_key(m.group(1))))
+        mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
+        taken.append((m.start(1), m.end(1)))
     i = 0
     while i < len(tokens):
+        if any(s <= tokens[i].start < e for s, e in taken):
+            i += 1
+            continue
         found = _match_at(text, tokens, i, index)
         if found is None:
             i += 1
             continue
-        j, entries = found
+        j, matched = found
         start, end = tokens[i].start, tokens[j].end
         if i > 0 and tokens[i - 1].key in ARTICLES and _joined(text, tokens[i - 1], tokens[i]) and (
                 tokens[i - 1].key in ("al", "el") or text[tokens[i - 1].end] in "-‐"):
             start = tokens[i - 1].start
-        if not _inside(orgs, start, end):
-            role = "dateline" if end <= dateline else "mentioned"
-            mentions.append(Mention(text[start:end], start, end, sentences.at(start), tuple(entries), role=role))
-            taken.append((start, end))
+        if _inside(orgs, start, end):
+            i = j + 1
+            continue
+        start, end, j, matched, cue = _with_unit_words(text, tokens, i, j, start, end, matched, index)
+        role = "dateline" if end <= dateline else "mentioned"
+        mentions.append(Mention(text[start:end], start, end, sentences.at(start), tuple(matched), cue=cue,
+                                role=role))
+        taken.append((start, end))
         i = j + 1
+    mentions.extend(_border_mentions(text, index, sentences, taken))
     mentions.extend(_cued_mentions(text, index, sentences, taken, orgs))
     mentions.sort(key=lambda m: m.start)
     return mentions
 
 
+def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int, end: int,
+                     entries: list[GazetteerEntry], index: GazetteerIndex
+                     ) -> tuple[int, int, int, list[GazetteerEntry], str]:
+    """Take in the words that say which unit a name means: 'Diyala province', 'province of Kirkuk',
+    'Daquq district', and a directional adjective: 'northern Iraq'. The unit word picks the candidate."""
+    base = " ".join(t.key for t in tokens[i:j + 1])
+    cue, unit = "", ""
+    if j + 1 < len(tokens) and tokens[j + 1].key in UNIT_WORDS and _joined(text, tokens[j], tokens[j + 1]):
+        unit = tokens[j + 1].key
+        j += 1
+        end = tokens[j].end
+        if unit == "sub" and j + 1 < len(tokens) and tokens[j + 1].key == "district":
+            j += 1
+            end = tokens[j].end
+    elif i >= 2 and tokens[i - 1].key == "of" and tokens[i - 2].key in UNIT_WORDS and \
+            text[tokens[i - 2].end:tokens[i].start].strip().lower() == "of":
+        unit = tokens[i - 2].key
+        start = tokens[i - 2].start
+    elif i >= 1 and tokens[i - 1].key in DIRECTIONAL_ADJECTIVES and _joined(text, tokens[i - 1], tokens[i]):
+        start = tokens[i - 1].start
+    if unit:
+        cue = UNIT_WORDS[unit]
+        wanted = CUE_ENTRY_TYPES[cue]
+        typed = [e for e in entries if e.type in wanted]
+        if not typed:
+            for suffix in UNIT_SUFFIXES[cue]:
+                typed = [e for e in index.lookup(f"{base} {suffix}") if e.type in wanted]
+                if typed:
+                    break
+        entries = typed or entries
+    return start, end, j, entries, cue
+
+
+def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
+                     taken: list[tuple[int, int]]) -> list[Mention]:
+    """'the Turkish border' names Turkey: a country adjective before border or frontier."""
+    found = []
+    for m in _BORDER.finditer(text):
+        entries = tuple(index.lookup(name_key(DEMONYMS[m.group(1).lower()])))
+        if entries and not any(s < m.end() and m.start() < e for s, e in taken):
+            found.append(Mention(m.group(0), m.start(), m.end(), sentences.at(m.start()), entries, cue="border"))
+            taken.append((m.start(), m.end()))
+    return found
+
+
 def _match_at(text: str, tokens: list[Token], i: int,
               index: GazetteerIndex) -> tuple[int, list[GazetteerEntry]] | None:
-    if not _capitalised(tokens[i].text) or tokens[i].key in ARTICLES and tokens[i].key not in ("al", "el"):
+    if not _capitalised(tokens[i].text) or (tokens[i].key in ARTICLES and tokens[i].key not in ("al", "el")):
         return None
     keys = [tokens[i].key]
     best: tuple[int, list[GazetteerEntry]] | None = None

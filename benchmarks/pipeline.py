@@ -1,0 +1,68 @@
+"""Benchmark: the pipeline over many copies of the example (and, if present, dev-corpus) reports.
+
+    .venv/bin/python benchmarks/pipeline.py [--copies 50] [--publish]
+
+Prints the index/zones load time, articles per second for extraction + resolution + shapes + zones
+(one core, the per-article function a parallel engine would map), the publish time when asked, and
+the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from opmap.model import Article  # noqa: E402
+from opmap.pipeline import EXAMPLES, Resources, process_article  # noqa: E402
+from opmap.reading import read_articles  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+def corpus() -> list[Article]:
+    paths = [EXAMPLES] + ([DEV] if DEV.is_dir() else [])
+    return [a for a in read_articles(paths, []) if isinstance(a, Article)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=50, help="copies of each report (default 50)")
+    parser.add_argument("--publish", action="store_true", help="also time writing GeoJSON, GeoPackage, map")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    resources = Resources.load()
+    load_s = time.perf_counter() - started
+    base = corpus()
+    articles = [replace(a, id=f"{a.id}-{i}") for i in range(args.copies) for a in base]
+    words = sum(len(a.text.split()) for a in base) / len(base)
+
+    started = time.perf_counter()
+    results = [process_article(a, resources) for a in articles]
+    elapsed = time.perf_counter() - started
+    print(f"reports: {len(base)} distinct x {args.copies} copies = {len(articles)} (mean {words:.0f} words)")
+    print(f"load gazetteer index + zones: {load_s:.3f} s")
+    print(f"process_article: {len(articles) / elapsed:,.0f} articles/s ({elapsed:.2f} s, one core)")
+    print(f"places: {sum(len(r.places) for r in results):,}  areas: {sum(len(r.areas) for r in results):,}")
+    if args.publish:
+        from opmap.publish import publish
+
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            publish(results, resources.zones, Path(out))
+            print(f"publish (GeoJSON, GeoPackage, map.html): {time.perf_counter() - started:.2f} s")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

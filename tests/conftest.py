@@ -1,0 +1,34 @@
+"""Shared fixtures: the loaded resources and one run over the shipped examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opmap.pipeline import EXAMPLES, Resources, RunSummary, run
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def resources() -> Resources:
+    return Resources.load()
+
+
+@pytest.fixture(scope="session")
+def example_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("maps")
+
+
+@pytest.fixture(scope="session")
+def example_run(example_out: Path) -> RunSummary:
+    summary = run([EXAMPLES], example_out)
+    assert not summary.errors
+    return summary
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

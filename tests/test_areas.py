@@ -1,0 +1,93 @@
+"""Area statements: figures, units, relations, and the figures that are not cleared areas."""
+
+from __future__ import annotations
+
+import pytest
+
+from opmap.extract.areas import direction_code, find_areas, parse_number
+from opmap.extract.sentences import Sentences
+from opmap.extract.toponyms import find_mentions
+from opmap.pipeline import Resources
+
+
+def areas(text: str, resources: Resources):  # type: ignore[no-untyped-def]
+    sentences = Sentences.split(text)
+    return find_areas(text, sentences, find_mentions(text, resources.index, sentences))
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("Thirty", 30), ("thirty-five", 35), ("1,200", 1200), ("2.5", 2.5), ("a hundred and twenty", 120),
+    ("two hundred", 200), ("15,800", 15800), ("nine", 9),
+])
+def test_numbers_in_digits_and_words(words: str, value: float) -> None:
+    assert parse_number(words) == value
+
+
+@pytest.mark.parametrize(("phrase", "km2"), [
+    ("30 km²", 30), ("30 km2", 30), ("30 sq km", 30), ("30 sq. km", 30), ("30 square kilometres", 30),
+    ("30 square kilometers", 30), ("10 square miles", 25.89988), ("500 hectares", 5), ("400 dunams", 1),
+    ("Thirty square kilometres", 30),
+])
+def test_units(phrase: str, km2: float, resources: Resources) -> None:
+    [found] = areas(f"Peshmerga forces cleared {phrase} south of Kirkuk on Monday.", resources)
+    assert found.area_km2 == pytest.approx(km2)
+    assert found.direction == "S"
+
+
+def test_relation_south_of_a_mountain(resources: Resources) -> None:
+    [found] = areas("Thirty square kilometres of territory were cleared south of Mount Qarachogh.", resources)
+    assert (found.area_km2, found.direction, found.status) == (30, "S", "cleared")
+    assert found.anchor_surfaces == ("Mount Qarachogh",)
+
+
+def test_between_two_towns(resources: Resources) -> None:
+    [found] = areas("The targeted area covers about 120 square kilometres and lies between the towns of "
+                    "Gwer and Makhmour.", resources)
+    assert found.direction == "between" and found.hedge == "about"
+    assert len(found.anchor_surfaces) == 2
+
+
+def test_direction_from_a_neighbouring_sentence(resources: Resources) -> None:
+    text = ("Peshmerga units attacked on three fronts west of Kirkuk on Wednesday. "
+            "By nightfall they had cleared an area of 140 square kilometres.")
+    [found] = areas(text, resources)
+    assert found.direction == "W" and found.anchor_surfaces == ("Kirkuk",)
+
+
+def test_parenthesised_conversion_is_one_statement(resources: Resources) -> None:
+    found = areas("Forces retook 140 square kilometres (54 square miles) near Kirkuk.", resources)
+    assert [a.area_km2 for a in found] == [140]
+
+
+def test_size_and_control_are_not_cleared_areas(resources: Resources) -> None:
+    text = ("Of the 36,000 square kilometres that make up Nineveh, 14,000 square kilometres are under "
+            "the control of the Peshmerga.")
+    assert areas(text, resources) == []
+
+
+def test_ambiguous_length_unit_is_flagged_not_guessed(resources: Resources) -> None:
+    [found] = areas("Those forces managed to liberate 200 km, the commander said.", resources)
+    assert found.area_km2 is None and "ambiguous" in found.flag
+
+
+def test_distance_is_not_an_area(resources: Resources) -> None:
+    assert areas("The village lies 10 km south of Kirkuk and was cleared.", resources) == []
+
+
+def test_range_is_kept_with_its_midpoint(resources: Resources) -> None:
+    [found] = areas("They cleared 20-25 km² east of Mosul.", resources)
+    assert found.range_km2 == (20, 25) and found.area_km2 == 22.5
+
+
+def test_coreference_to_the_last_mountain(resources: Resources) -> None:
+    text = "ISIS used Mount Qarachogh as a hideout. Thirty square kilometres were cleared south of the mountain."
+    [found] = areas(text, resources)
+    assert found.anchor_surfaces == ("Mount Qarachogh",) and found.direction == "S"
+
+
+@pytest.mark.parametrize(("words", "code"), [
+    ("south", "S"), ("north-east", "NE"), ("northeast", "NE"), ("southeastern", "SE"),
+    ("north and east", "N+E"), ("East", "E"),
+])
+def test_direction_codes(words: str, code: str) -> None:
+    assert direction_code(words) == code

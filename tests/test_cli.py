@@ -1,0 +1,67 @@
+"""The command line: one clear line per bad input, the rest still mapped, outputs never half-written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import write
+
+
+def opmap(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "opmap.cli", *args], capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def test_bad_inputs_are_named_and_good_reports_still_mapped(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    write(reports / "good.txt", "published: 2018-07-19\n\nPeshmerga cleared 30 km² south of Makhmour on Monday.")
+    write(reports / "empty.txt", "")
+    (reports / "binary.txt").write_bytes(bytes(range(256)))
+    (reports / "latin1.txt").write_bytes("Clashes near Kirkuk \xe9".encode("latin-1"))
+    write(reports / "nodate.txt", "published: the other day\n\nShelling hit Tuz Khurmatu on Monday.")
+    write(reports / "noplace.txt", "Nothing of note happened on Monday.")
+    out = tmp_path / "out"
+    result = opmap("run", str(reports), str(tmp_path / "missing.txt"), "--out", str(out))
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("opmap: ") for line in lines)
+    assert "Traceback" not in result.stderr
+    expected = {"empty.txt": "empty file", "binary.txt": "binary file", "latin1.txt": "not valid UTF-8",
+                "missing.txt": "no such file", "nodate.txt": "unreadable published date",
+                "noplace.txt": "no place names"}
+    for name, problem in expected.items():
+        assert sum(name in line and problem in line for line in lines) == 1, (name, lines)
+    assert (out / "areas.geojson").exists() and (out / "map.html").exists()
+    assert "good" in (out / "places.geojson").read_text(encoding="utf-8")
+
+
+def test_run_with_nothing_readable_keeps_earlier_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = write(out / "places.geojson", '{"type": "FeatureCollection", "features": []}')
+    write(tmp_path / "empty.txt", "")
+    result = opmap("run", str(tmp_path / "empty.txt"), "--out", str(out))
+    assert result.returncode == 2
+    assert "nothing written" in result.stderr
+    assert earlier.read_text(encoding="utf-8") == '{"type": "FeatureCollection", "features": []}'
+
+
+def test_bad_user_gazetteer_is_one_line(tmp_path: Path) -> None:
+    table = write(tmp_path / "extra.csv", "name,lat\nSomewhere,not-a-number\n")
+    result = opmap("run", "--gazetteer", str(table), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "extra.csv" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_user_gazetteer_takes_precedence(tmp_path: Path) -> None:
+    table = write(tmp_path / "extra.csv", "name,alt_names,type,lat,lon\nZarqa Tepe,Zarka Tepe,settlement,35.61,44.21\n")
+    write(tmp_path / "r.txt", "published: 2018-07-19\n\nClashes hit Zarka Tepe on Monday.")
+    out = tmp_path / "o"
+    result = opmap("run", str(tmp_path / "r.txt"), "--gazetteer", str(table), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    text = (out / "places.geojson").read_text(encoding="utf-8")
+    assert "Zarqa Tepe" in text and "44.21" in text
