@@ -110,8 +110,7 @@ def parse_number(text: str) -> float | None:
 
 def direction_code(words: str) -> str:
     """'north-east' -> 'NE', 'north and east' -> 'N+E', 'southeastern' -> 'SE'."""
-    parts = re.split(r"\s*(?:and|/|&)\s*|\s*-\s*(?=(?:north|south|east|west)(?:ern)?\b(?!-?(?:east|west)))",
-                     words.lower().strip())
+    parts = re.split(r"\s*(?:\band\b|/|&)\s*", words.lower().strip())
     codes = []
     for part in parts:
         part = re.sub(r"ern$", "", part.replace("-", "").replace(" ", ""))

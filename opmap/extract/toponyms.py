@@ -146,7 +146,12 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         taken.append((start, end))
         i = j + 1
     mentions.extend(_border_mentions(text, index, sentences, taken))
-    mentions.extend(_cued_mentions(text, index, sentences, taken, orgs))
+    for cued in _cued_mentions(text, index, sentences, orgs):
+        overlapping = [m for m in mentions if m.start < cued.end and cued.start < m.end]
+        if all(cued.start <= m.start and m.end <= cued.end and m.end - m.start < cued.end - cued.start
+               and m.cue != "road" for m in overlapping):
+            mentions = [m for m in mentions if m not in overlapping]
+            mentions.append(cued)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -219,24 +224,21 @@ def _match_at(text: str, tokens: list[Token], i: int,
     return best
 
 
-def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences, taken: list[tuple[int, int]],
+def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                    orgs: list[tuple[int, int]]) -> list[Mention]:
-    """Capitalised names introduced by a place cue that no gazetteer match already covers."""
+    """Capitalised names introduced by a place cue ('the villages of X, Y and Z', 'Mount X')."""
     found: list[Mention] = []
+    seen: set[tuple[int, int]] = set()
     for cue, pattern in CUES:
         for m in pattern.finditer(text):
             for group in range(1, (m.lastindex or 0) + 1):
-                base = m.start(group)
-                for part in _list_items(m.group(group), base):
-                    name, start = part
+                for name, start in _list_items(m.group(group), m.start(group)):
                     end = start + len(name)
-                    if any(s < end and start < e for s, e in taken) or _inside(orgs, start, end):
+                    key = name_key(name)
+                    if (start, end) in seen or _inside(orgs, start, end) or not key or key in NOT_PLACE_NAMES:
                         continue
-                    if name_key(name) in NOT_PLACE_NAMES or not name_key(name):
-                        continue
-                    entries = tuple(index.lookup(name_key(name)))
-                    found.append(Mention(name, start, end, sentences.at(start), entries, cue=cue))
-                    taken.append((start, end))
+                    seen.add((start, end))
+                    found.append(Mention(name, start, end, sentences.at(start), tuple(index.lookup(key)), cue=cue))
     return found
 
 
