@@ -24,13 +24,20 @@ from opmap.spelling import ascii_name, name_key
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CURATED_CSV = DATA_DIR / "gazetteer" / "curated.csv"
-INDEX_VERSION = "1"
+# The cached index is rebuilt whenever the code that builds it changes.
+INDEX_VERSION = hashlib.sha1(b"".join((Path(__file__).read_bytes(),
+                                      (Path(__file__).parent / "spelling.py").read_bytes()))).hexdigest()
 COLUMNS = ("name", "alt_names", "type", "lat", "lon", "precision", "zone", "country", "geonameid", "source")
 # Iraq and its border area (lon/lat box); GeoNames places outside it are left out of the index.
 REGION_BOX = (38.0, 28.5, 49.5, 38.0)
 REGION_COUNTRIES = frozenset({"IQ", "SY", "TR", "IR", "KW", "SA", "JO"})
 # Capitalised English words that GeoNames lists as alternate names of some town: never place names.
-NOT_PLACE_NAMES = frozenset(name_key(w) for w in ["a", "an", "and", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "me", "my", "our", "us", "his", "her", "their", "them", "be", "been", "was", "were", "are", "has", "had", "have", "do", "did", "not", "no", "yes", "but", "or", "if", "so", "all", "any", "some", "most", "more", "less", "many", "much", "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "old", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "great", "little", "big", "small", "high", "low", "long", "road", "river", "city", "town", "village", "area", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow", "said", "says", "after", "before", "during", "while", "since", "until", "about", "over", "under", "near", "between", "around", "army", "police", "forces", "force", "security", "state", "government", "minister", "ministry", "council", "party", "coalition", "islamic", "isis", "isil", "daesh", "peshmerga", "militants", "fighters", "operation", "operations", "troops", "command", "general", "colonel", "major", "captain", "president", "prime", "spokesman", "officials", "official", "sources", "source", "news", "killed", "wounded", "attack", "attacks", "strike", "strikes", "air", "support", "units", "unit", "group", "groups", "front", "line", "here", "there", "where", "when", "what", "who", "how", "why", "then", "than", "also", "only", "just", "even", "still", "again", "such", "mar", "mir", "sheikh", "shaykh", "imam", "mam", "kani", "bani", "beit", "bayt", "dar", "dayr", "tal", "tall", "tel", "hay", "nasr", "salam", "amal", "hope", "victory", "peace", "center", "centre", "camp", "base", "station", "bridge", "dam", "lake", "mount"])
+NOT_PLACE_NAMES = frozenset(name_key(w) for w in ["a", "an", "and", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "me", "my", "our", "us", "his", "her", "their", "them", "be", "been", "was", "were", "are", "has", "had", "have", "do", "did", "not", "no", "yes", "but", "or", "if", "so", "all", "any", "some", "most", "more", "less", "many", "much", "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "old", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "great", "little", "big", "small", "high", "low", "long", "road", "river", "city", "town", "village", "area", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow", "said", "says", "after", "before", "during", "while", "since", "until", "about", "over", "under", "near", "between", "around", "army", "police", "forces", "force", "security", "state", "government", "minister", "ministry", "council", "party", "coalition", "islamic", "isis", "isil", "daesh", "peshmerga", "militants", "fighters", "operation", "operations", "troops", "command", "general", "colonel", "major", "captain", "president", "prime", "spokesman", "officials", "official", "sources", "source", "news", "killed", "wounded", "attack", "attacks", "strike", "strikes", "air", "support", "units", "unit", "group", "groups", "front", "line", "here", "there", "where", "when", "what", "who", "how", "why", "then", "than", "also", "only", "just", "even", "still", "again", "such", "mar", "mir", "sheikh", "shaykh", "imam", "mam", "kani", "bani", "beit", "bayt", "dar", "dayr", "tal", "tall", "tel", "hay", "nasr", "salam", "amal", "hope", "victory", "peace", "center", "centre", "camp", "base", "station", "bridge", "dam", "lake", "mount",
+    "iraqi", "kurdish", "syrian", "turkish", "iranian", "arab", "arabs", "american", "british", "yazidi", "assyrian",
+    "turkmen", "sunni", "shia", "shiite", "christian", "hero", "tell", "diana", "sam", "cham", "sina", "dur", "dour",
+    "sadr"])
+# GeoNames lists some admin units as alternate names of their seat town; those belong to the unit.
+ADMIN_UNIT_WORDS = ("district", "governorate", "province", "sub-district", "subdistrict", "qada", "nahiya")
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,8 @@ class GeoNamesCitiesSource:
             if country != "IQ" and not (country in REGION_COUNTRIES and west <= lon <= east
                                         and south <= lat <= north):
                 continue
-            alts = tuple(a for a in row.get("alternatenames") or () if a)
+            alts = tuple(a for a in row.get("alternatenames") or ()
+                         if a and not any(w in a.lower() for w in ADMIN_UNIT_WORDS))
             yield GazetteerEntry(
                 key=f"geonames:{row['geonameid']}", name=ascii_name(row["name"]), type="settlement",
                 lat=lat, lon=lon, precision=1, country=country,

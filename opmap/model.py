@@ -74,6 +74,7 @@ class Place:
     zone: str = "unknown"
     zone_basis: str = ""
     offsets: tuple[int, ...] = ()  # text offsets of its mentions
+    country: str = ""  # ISO code of the gazetteer entry's country
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:
     for p in places:
         if p.zone != "unknown":
             out.append(p)
+        elif p.country and p.country != "IQ":
+            out.append(replace(p, zone="outside", zone_basis=f"in {p.country}, outside Iraq"))
         elif p.lon is not None and p.lat is not None:
             out.append(replace(p, zone=zones.zone_at(p.lon, p.lat),
                                zone_basis="point in " + ("approximate " if zones.approximate else "")
@@ -77,15 +79,17 @@ def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:
 
 
 def _inferred_zone(place: Place, places: list[Place]) -> Place:
-    """An unlocated place takes the zone of the located places named in its own sentence."""
-    near = [p for p in places if p.lon is not None and p.quote and p.type not in BROAD_TYPES
-            and any(s in place.quote for s in p.surfaces) and p.zone in ("kurdistan_region", "disputed",
-                                                                        "federal_iraq")]
-    zones = Counter(p.zone for p in near)
-    if len(zones) == 1:
-        zone = next(iter(zones))
-        return replace(place, zone=zone, zone_basis=f"inferred: same sentence as {near[0].name}")
-    return place
+    """An unlocated place takes the zone of the nearest located place named in the text around it."""
+    if place.type == "country":
+        return place
+    located = [p for p in places if p.lon is not None and p.type not in BROAD_TYPES
+               and p.zone in ("kurdistan_region", "disputed", "federal_iraq") and p.roles != ("dateline",)]
+    if not located or not place.offsets:
+        return place
+    at = place.offsets[0]
+    nearest = min(located, key=lambda p: min(abs(o - at) for o in p.offsets))
+    return replace(place, zone=nearest.zone, zone_basis=f"inferred: nearest located place in the text, "
+                                                        f"{nearest.name}")
 
 
 def main_place(places: Sequence[Place]) -> Place | None:

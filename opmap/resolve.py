@@ -46,8 +46,8 @@ def choose(mention: Mention, context: Sequence[tuple[float, float]]) -> Gazettee
             distance = min(_km((e.lon, e.lat), p) for p in context)
         return (0 if e.table == "user" else 1,
                 0 if wanted is None or e.type in wanted else 1,
-                0 if wanted is not None or e.type == "settlement" else 1,
                 region,
+                0 if wanted is not None or e.type == "settlement" else 1,
                 round(distance / 150.0),
                 0 if e.table == "curated" else 1,
                 -math.log1p(e.population))
@@ -92,7 +92,7 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
             entry_key=e.key if e else "", geocoder=geocoder if e else "",
             source=e.source if e else "", zone=e.zone if e and e.zone else "unknown",
             zone_basis=e.zone_basis if e and e.zone else "",
-            offsets=tuple(m.start for m in group.mentions)))
+            offsets=tuple(m.start for m in group.mentions), country=e.country if e else ""))
     return places
 
 

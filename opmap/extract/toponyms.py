@@ -29,22 +29,31 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
     ("village", re.compile(rf"\b({_NAME})\s+(?:village|villages)\b")),
-    ("mount", re.compile(rf"\b(?:Mount|Mt\.?|Jabal|Jebel)\s+({_NAME})")),
-    ("range", re.compile(rf"\b({_NAME})\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?)\b")),
-    ("district", re.compile(rf"\b({_NAME})\s+(?:district|sub-?district|subdistrict|District|Sub-?district)\b")),
-    ("governorate", re.compile(rf"\b({_NAME})\s+(?:province|governorate|Province|Governorate)\b")),
+    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})")),
+    ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b")),
+    ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b")),
+    ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b")),
     ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})")),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
 UNIT_WORDS = {"district": "district", "subdistrict": "district", "sub": "district", "province": "governorate",
-              "governorate": "governorate", "region": "governorate"}
-CUE_ENTRY_TYPES = {"district": {"district", "subdistrict"}, "governorate": {"governorate", "region"}}
-UNIT_SUFFIXES = {"district": ("district", "sub district"), "governorate": ("governorate", "province")}
+              "governorate": "governorate", "region": "governorate", "mountains": "mount", "mountain": "mount",
+              "heights": "mount", "hils": "mount", "hil": "mount", "range": "mount", "mount": "mount"}
+MOUNT_WORDS = frozenset({"mount", "mt", "jabal", "jebel"})
+CUE_ENTRY_TYPES = {"district": {"district", "subdistrict"}, "governorate": {"governorate", "region"},
+                   "mount": {"mountain", "range", "hill"}}
+UNIT_SUFFIXES = {"district": ("district", "sub district"), "governorate": ("governorate", "province"),
+                 "mount": ("mountains",)}
 DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western", "central", "northeastern",
                                     "northwestern", "southeastern", "southwestern"})
 DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
             "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
+FEATURE_WORDS = frozenset(fold_token(w) for w in """mountains mountain heights hills hill range valley river dam
+    lake plain plains camp airport airbase base road highway bridge governor city town front area areas border
+    operations refinery district province governorate region village villages desert axis sector""".split())
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
+LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
+                           "near", "while", "with", "for", "a", "an", "when", "but", "both"})
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
@@ -82,7 +91,7 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             continue
         run = [i]
         j = i + 1
-        while j < len(tokens) and text[tokens[j - 1].end:tokens[j].start].strip(" -‐") == "":
+        while j < len(tokens) and text[tokens[j - 1].end:tokens[j].start].strip(" -‐'’") == "":
             word = tokens[j].text
             if _capitalised(word) or (word.lower() in _CONNECTORS and j + 1 < len(tokens)
                                       and _capitalised(tokens[j + 1].text)):
@@ -136,7 +145,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         if i > 0 and tokens[i - 1].key in ARTICLES and _joined(text, tokens[i - 1], tokens[i]) and (
                 tokens[i - 1].key in ("al", "el") or text[tokens[i - 1].end] in "-‐"):
             start = tokens[i - 1].start
-        if _inside(orgs, start, end):
+        if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index):
             i = j + 1
             continue
         start, end, j, matched, cue = _with_unit_words(text, tokens, i, j, start, end, matched, index)
@@ -170,11 +179,19 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
         if unit == "sub" and j + 1 < len(tokens) and tokens[j + 1].key == "district":
             j += 1
             end = tokens[j].end
-    elif i >= 2 and tokens[i - 1].key == "of" and tokens[i - 2].key in UNIT_WORDS and \
+        elif unit == "mountain" and j + 1 < len(tokens) and tokens[j + 1].key == "range":
+            j += 1
+            end = tokens[j].end
+    elif i >= 1 and tokens[i - 1].key in MOUNT_WORDS and _joined(text, tokens[i - 1], tokens[i]) \
+            and _capitalised(tokens[i - 1].text):
+        unit = "mount"
+        start = tokens[i - 1].start
+    elif i >= 2 and tokens[i - 1].key == "of" and tokens[i - 2].key in ("province", "governorate") and \
             text[tokens[i - 2].end:tokens[i].start].strip().lower() == "of":
         unit = tokens[i - 2].key
         start = tokens[i - 2].start
-    elif i >= 1 and tokens[i - 1].key in DIRECTIONAL_ADJECTIVES and _joined(text, tokens[i - 1], tokens[i]):
+    elif i >= 1 and tokens[i - 1].key in DIRECTIONAL_ADJECTIVES and _joined(text, tokens[i - 1], tokens[i]) \
+            and tokens[i - 1].text[0].isupper():
         start = tokens[i - 1].start
     if unit:
         cue = UNIT_WORDS[unit]
@@ -187,6 +204,25 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
                     break
         entries = typed or entries
     return start, end, j, entries, cue
+
+
+def _part_of_longer_name(text: str, tokens: list[Token], i: int, j: int, index: GazetteerIndex) -> bool:
+    """'Halgurd Hekmat' (a person), 'Kurdistan 24' (an outlet): a one-word name glued to a following
+    capitalised word or a number that is neither a place nor a feature word is not a place."""
+    if i != j or j + 1 >= len(tokens):
+        return False
+    after = tokens[j + 1]
+    if text[tokens[j].end:after.start] != " " or after.key in UNIT_WORDS or after.key in FEATURE_WORDS:
+        return False
+    if after.text.isdigit():
+        return True
+    return _capitalised(after.text) and not after.text.isupper() and after.key not in NOT_PLACE_NAMES \
+        and not index.lookup(after.key) and not _capitalised_sentence_start(text, tokens[i])
+
+
+def _capitalised_sentence_start(text: str, token: Token) -> bool:
+    before = text[:token.start].rstrip()
+    return not before or before[-1] in ".!?\n\"“("
 
 
 def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
@@ -248,6 +284,11 @@ def _list_items(value: str, base: int) -> list[tuple[str, int]]:
         at = value.find(piece, offset)
         offset = at + len(piece)
         piece = piece.strip()
+        words = piece.split()
+        while len(words) > 1 and words[0].lower() in LEADING_NOISE:
+            at = value.find(words[1], at)
+            words = words[1:]
+        piece = " ".join(words)
         if piece and _capitalised(_LEADING_ARTICLE.sub("", piece) or piece):
             items.append((piece, base + at))
     return items
