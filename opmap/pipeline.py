@@ -7,7 +7,6 @@ or a Dask bag can map it over a corpus. `run` is the Python API behind `opmap ru
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path

@@ -48,9 +48,7 @@ DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western"
                                     "northwestern", "southeastern", "southwestern"})
 DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
             "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
-FEATURE_WORDS = frozenset(fold_token(w) for w in """mountains mountain heights hills hill range valley river dam
-    lake plain plains camp airport airbase base road highway bridge governor city town front area areas border
-    operations refinery district province governorate region village villages desert axis sector""".split())
+FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
                            "near", "while", "with", "for", "a", "an", "when", "but", "both"})
@@ -176,10 +174,7 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
         unit = tokens[j + 1].key
         j += 1
         end = tokens[j].end
-        if unit == "sub" and j + 1 < len(tokens) and tokens[j + 1].key == "district":
-            j += 1
-            end = tokens[j].end
-        elif unit == "mountain" and j + 1 < len(tokens) and tokens[j + 1].key == "range":
+        if (unit == "sub" and j + 1 < len(tokens) and tokens[j + 1].key == "district") or (unit == "mountain" and j + 1 < len(tokens) and tokens[j + 1].key == "range"):
             j += 1
             end = tokens[j].end
     elif i >= 1 and tokens[i - 1].key in MOUNT_WORDS and _joined(text, tokens[i - 1], tokens[i]) \
