@@ -11,6 +11,7 @@ import csv
 import hashlib
 import math
 import pickle
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import metadata
@@ -20,7 +21,7 @@ from geopy.location import Location
 
 from opmap.errors import DataError
 from opmap.model import GazetteerEntry
-from opmap.spelling import ascii_name, name_key
+from opmap.spelling import ascii_name, name_key, similarity, skeleton
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CURATED_CSV = DATA_DIR / "gazetteer" / "curated.csv"
@@ -36,6 +37,10 @@ NOT_PLACE_NAMES = frozenset(name_key(w) for w in ["a", "an", "and", "the", "of",
     "iraqi", "kurdish", "syrian", "turkish", "iranian", "arab", "arabs", "american", "british", "yazidi", "assyrian",
     "turkmen", "sunni", "shia", "shiite", "christian", "hero", "tell", "diana", "sam", "cham", "sina", "dur", "dour",
     "sadr"])
+VARIANT_SIMILARITY = 0.75
+VARIANT_SIMILARITY_LONG = 0.6
+# A district row is placed at its seat town when one of that name lies this close (ACLED practice).
+SEAT_REACH_KM = 60.0
 # GeoNames lists some admin units as alternate names of their seat town; those belong to the unit.
 ADMIN_UNIT_WORDS = ("district", "governorate", "province", "sub-district", "subdistrict", "qada", "nahiya")
 
@@ -124,6 +129,7 @@ class GazetteerIndex:
 
     entries: list[GazetteerEntry] = field(default_factory=list)
     names: dict[str, list[int]] = field(default_factory=dict)
+    skeletons: dict[str, list[int]] = field(default_factory=dict)
     max_words: int = 1
 
     @classmethod
@@ -135,8 +141,9 @@ class GazetteerIndex:
                 if previous is not None:
                     entry = _merged(entry, previous)
                 by_key[entry.key] = entry
+        entries = _districts_at_their_seats(list(by_key.values()))
         index = cls()
-        for entry in by_key.values():
+        for entry in entries:
             index.add(entry)
         return index
 
@@ -150,10 +157,57 @@ class GazetteerIndex:
             slots = self.names.setdefault(key, [])
             if position not in slots:
                 slots.append(position)
+            bones = skeleton(form)
+            if len(bones) >= 3:
+                slots = self.skeletons.setdefault(bones, [])
+                if position not in slots:
+                    slots.append(position)
             self.max_words = max(self.max_words, key.count(" ") + 1)
 
     def lookup(self, key: str) -> list[GazetteerEntry]:
         return [self.entries[i] for i in self.names.get(key, ())]
+
+    def variants(self, surface: str, types: frozenset[str] | None = None) -> list[GazetteerEntry]:
+        """The one Iraqi entry a spelling the tables lack most likely means, or [] when unsure.
+
+        Candidates share the name's consonant skeleton, are close in spelling to one of the entry's
+        names, lie in Iraq (fuzzy matches abroad are too often wrong), are of the cued feature type
+        when a cue gave one; two different close places mean no answer."""
+        bones = skeleton(surface)
+        if len(bones) < 3 or name_key(surface) in NOT_PLACE_NAMES:
+            return []
+        close = []
+        for i in self.skeletons.get(bones, ()):
+            entry = self.entries[i]
+            best = max(similarity(surface, form) for form in (entry.name, *entry.alt_names)
+                       if skeleton(form) == bones)
+            if best >= VARIANT_SIMILARITY or (len(bones) >= 4 and best >= VARIANT_SIMILARITY_LONG):
+                close.append(entry)
+        iraqi = [e for e in close if e.country == "IQ" and (types is None or e.type in types)]
+        return iraqi if len({e.key for e in iraqi}) == 1 else []
+
+
+def _districts_at_their_seats(entries: list[GazetteerEntry]) -> list[GazetteerEntry]:
+    """Place a district at its seat town (ACLED codes district-level events to the district capital),
+    when a settlement of the district's name lies within SEAT_REACH_KM of the district's own point."""
+    towns: dict[str, list[GazetteerEntry]] = {}
+    for e in entries:
+        if e.type == "settlement" and e.country == "IQ" and e.lat is not None:
+            for form in (e.name, *e.alt_names):
+                towns.setdefault(name_key(form), []).append(e)
+    out = []
+    for e in entries:
+        if e.type == "district" and e.lat is not None and e.lon is not None:
+            seat_name = re.sub(r"\s+district$", "", e.name, flags=re.IGNORECASE)
+            near = [t for t in towns.get(name_key(seat_name), ())
+                    if t.lat is not None and t.lon is not None
+                    and math.dist((t.lon, t.lat), (e.lon, e.lat)) * 111 <= SEAT_REACH_KM]
+            if near:
+                seat = max(near, key=lambda t: t.population)
+                e = replace(e, lat=seat.lat, lon=seat.lon, precision=2,
+                            source=f"placed at its seat {seat.name} ({seat.source}); {e.source}")
+        out.append(e)
+    return out
 
 
 def _merged(entry: GazetteerEntry, previous: GazetteerEntry) -> GazetteerEntry:

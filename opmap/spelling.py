@@ -48,3 +48,34 @@ def name_key(name: str) -> str:
 def ascii_name(name: str) -> str:
     """A readable ASCII form of a name for display ('Zāwītah' -> 'Zawitah')."""
     return strip_accents(name).encode("ascii", "ignore").decode() or name
+
+
+_DIGRAPHS = (("kh", "x"), ("gh", "x"), ("dh", "z"), ("th", "t"), ("sh", "s"), ("ch", "c"), ("ou", "u"),
+             ("q", "k"), ("g", "k"), ("ph", "f"), ("v", "w"))
+_VOWELS = re.compile(r"[aeiouyw]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def skeleton(name: str) -> str:
+    """The consonant skeleton of a name, for variant spellings the tables do not list.
+
+    kh/gh/x, q/k/g, dh/z, ou/u fold together; vowels (and y, w) after the first letter drop out:
+    'Khaniqain' and 'Khanaqin' both give 'xnkn', 'Kifiri' and 'Kifri' 'kfr', 'Qara Chokh' and
+    'Qarachogh' 'krcx'. Only a candidate key: the matcher still asks for strong evidence.
+    """
+    words = []
+    for word in name_tokens(name):
+        for a, b in _DIGRAPHS:
+            word = word.replace(a, b)
+        if not word:
+            continue
+        head = "a" if word[0] in "aeiou" else word[0]
+        words.append(head + _VOWELS.sub("", word[1:]))
+    return _REPEATS.sub(r"\1", "".join(words))
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two folded names are, 0..1 (difflib's ratio on their keys)."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, name_key(a), name_key(b)).ratio()

@@ -48,6 +48,11 @@ DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western"
                                     "northwestern", "southeastern", "southwestern"})
 DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
             "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
+CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "mount": frozenset({"mountain", "range", "hill"}),
+                     "range": frozenset({"mountain", "range", "hill"}), "district": frozenset({"district", "subdistrict"}),
+                     "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"})}
+PLACE_PREPOSITIONS = frozenset({"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
+                                "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
@@ -153,6 +158,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         taken.append((start, end))
         i = j + 1
     mentions.extend(_border_mentions(text, index, sentences, taken))
+    mentions.extend(_variant_mentions(text, tokens, index, sentences, taken, orgs))
     for cued in _cued_mentions(text, index, sentences, orgs):
         overlapping = [m for m in mentions if m.start < cued.end and cued.start < m.end]
         if all(cued.start <= m.start and m.end <= cued.end and m.end - m.start < cued.end - cued.start
@@ -220,6 +226,39 @@ def _capitalised_sentence_start(text: str, token: Token) -> bool:
     return not before or before[-1] in ".!?\n\"“("
 
 
+def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sentences: Sentences,
+                      taken: list[tuple[int, int]], orgs: list[tuple[int, int]]) -> list[Mention]:
+    """Spellings the tables lack ('Khaniqain', 'Kifiri'), accepted only on strong evidence: a
+    capitalised word after a place preposition, not an English word, one close candidate."""
+    found: list[Mention] = []
+    for i in range(1, len(tokens)):
+        if tokens[i - 1].key not in PLACE_PREPOSITIONS or tokens[i - 1].text[0].isupper():
+            continue
+        for length in (3, 2, 1):
+            span = tokens[i:i + length]
+            if len(span) < length or not all(_capitalised(t.text) and not t.text.isupper() for t in span):
+                continue
+            if any(not _joined(text, a, b) for a, b in zip(span, span[1:], strict=False)):
+                continue
+            start, end = span[0].start, span[-1].end
+            if any(s < end and start < e for s, e in taken) or _inside(orgs, start, end):
+                continue
+            if j_next_is_name(text, tokens, i + length - 1):
+                continue
+            entries = index.variants(text[start:end])
+            if entries:
+                found.append(Mention(text[start:end], start, end, sentences.at(start), tuple(entries),
+                                     cue="variant"))
+                taken.append((start, end))
+                break
+    return found
+
+
+def j_next_is_name(text: str, tokens: list[Token], j: int) -> bool:
+    """True when the word after token j continues a capitalised name ('Sean Ryan')."""
+    return j + 1 < len(tokens) and _capitalised(tokens[j + 1].text) and text[tokens[j].end:tokens[j + 1].start] == " "
+
+
 def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                      taken: list[tuple[int, int]]) -> list[Mention]:
     """'the Turkish border' names Turkey: a country adjective before border or frontier."""
@@ -269,7 +308,8 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                     if (start, end) in seen or _inside(orgs, start, end) or not key or key in NOT_PLACE_NAMES:
                         continue
                     seen.add((start, end))
-                    found.append(Mention(name, start, end, sentences.at(start), tuple(index.lookup(key)), cue=cue))
+                    entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
+                    found.append(Mention(name, start, end, sentences.at(start), tuple(entries), cue=cue))
     return found
 
 
