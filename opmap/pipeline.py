@@ -61,7 +61,7 @@ class RunSummary:
 
 
 def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:
-    """Zone of every place: its table's explicit zone, else point-in-polygon, else inferred."""
+    """Zone of every located place: its table's explicit zone, else point-in-polygon."""
     out = []
     for p in places:
         if p.zone != "unknown":
@@ -74,21 +74,38 @@ def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:
                                           + "zone polygons"))
         else:
             out.append(p)
-    return [_inferred_zone(p, out) if p.zone == "unknown" else p for p in out]
+    return out
 
 
-def _inferred_zone(place: Place, places: list[Place]) -> Place:
-    """An unlocated place takes the zone of the nearest located place named in the text around it."""
-    if place.type == "country":
-        return place
-    located = [p for p in places if p.lon is not None and p.type not in BROAD_TYPES
-               and p.zone in ("kurdistan_region", "disputed", "federal_iraq") and p.roles != ("dateline",)]
-    if not located or not place.offsets:
-        return place
-    at = place.offsets[0]
-    nearest = min(located, key=lambda p: min(abs(o - at) for o in p.offsets))
-    return replace(place, zone=nearest.zone, zone_basis=f"inferred: nearest located place in the text, "
-                                                        f"{nearest.name}")
+ZONED = ("kurdistan_region", "disputed", "federal_iraq")
+
+
+def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> list[Place]:
+    """An unlocated place takes the zone of the located places in its own sentence; else of the
+    reported area nearest it in the text; else of the nearest located place."""
+    located = [p for p in places if p.lon is not None and p.type not in BROAD_TYPES and p.zone in ZONED
+               and p.roles != ("dateline",)]
+    zoned_areas = [a for a in areas if a.zone in ZONED and a.geometry is not None]
+    out = []
+    for place in places:
+        if place.zone != "unknown" or place.type == "country" or not place.offsets:
+            out.append(place)
+            continue
+        at = place.offsets[0]
+        same = {p.zone for p in located if p.quote == place.quote}
+        if len(same) == 1:
+            zone, basis = next(iter(same)), "located places in the same sentence"
+        elif zoned_areas:
+            area = min(zoned_areas, key=lambda a: abs(a.statement.start - at))
+            zone, basis = area.zone, f"the reported area of {area.statement.area_km2:g} km² nearest in the text"
+        elif located:
+            nearest = min(located, key=lambda p: min(abs(o - at) for o in p.offsets))
+            zone, basis = nearest.zone, f"the nearest located place in the text, {nearest.name}"
+        else:
+            out.append(place)
+            continue
+        out.append(replace(place, zone=zone, zone_basis=f"inferred: {basis}"))
+    return out
 
 
 def main_place(places: Sequence[Place]) -> Place | None:
@@ -137,6 +154,7 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     date, basis = event_date(article.text, article.published, article.title)
     statements = find_areas(article.text, sentences, mentions)
     areas = tuple(shape_area(article, s, places, resources.zones) for s in statements)
+    places = infer_unlocated_zones(places, areas)
     warnings = () if places else (f"{article.path}: no place names found in the report",)
     return ArticleResult(article, tuple(places), areas, date, basis, warnings)
 
