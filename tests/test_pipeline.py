@@ -64,3 +64,42 @@ def test_cued_unknown_villages_are_reported_unresolved(resources: Resources) -> 
     assert {"Zarqa Tepe", "Hilwan", "Bor Kand"} <= unresolved
     kirkuk = [p for p in result.places if p.name == "Kirkuk"]
     assert kirkuk and kirkuk[0].lon is not None
+
+
+def test_roles_dateline_actor_operation(resources: Resources) -> None:
+    text = ("ERBIL, Kurdistan Region – Baghdad said on Monday that Peshmerga cleared villages near Makhmour. "
+            "The areas disputed by Baghdad and Erbil remain tense. Kirkuk is an oil city.")
+    result = process_article(Article("r", text, "r.txt", published=dt.date(2018, 7, 19)), resources)
+    roles = {p.name: p.roles for p in result.places}
+    assert roles["Kurdistan Region"] == ("dateline",)
+    assert roles["Erbil"] == ("dateline", "actor")
+    assert roles["Baghdad"] == ("actor",)
+    assert roles["Makhmur"] == ("operation",)
+    assert roles["Kirkuk"] == ("mentioned",)
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("Qarachukh", "Mount Qarachogh"), ("Qara Chokh", "Mount Qarachogh"), ("Makhmour", "Makhmur"),
+    ("Mexmûr", "Makhmur"), ("Huwayjah", "Hawija"), ("al-Hawija", "Hawija"), ("Jaloula", "Jalawla"),
+    ("Gwier", "Gwer"), ("Kuwair", "Gwer"), ("Tuz Khurmato", "Tuz Khurmatu"), ("Shingal", "Sinjar"),
+    ("Kerkuk", "Kirkuk"), ("Karkuk", "Kirkuk"),
+])
+def test_spelling_variants_meet_one_place(written: str, canonical: str, resources: Resources) -> None:
+    text = f"Fighting was reported near {written} on Monday."
+    result = process_article(Article("s", text, "s.txt", published=dt.date(2018, 7, 19)), resources)
+    assert [p.name for p in result.places] == [canonical]
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("Shelling hit villages near Khaniqain on Monday.", "Khanaqin"),
+    ("Two shepherds were killed in nearby Kifiri on Monday.", "Kifri"),
+])
+def test_unseen_variant_matched_on_strong_evidence(text: str, canonical: str, resources: Resources) -> None:
+    result = process_article(Article("u", text, "u.txt", published=dt.date(2018, 7, 19)), resources)
+    assert [p.name for p in result.places] == [canonical]
+
+
+def test_no_fuzzy_match_for_people_or_sentence_starts(resources: Resources) -> None:
+    text = "Karkar said the fight was over. Spokesman Sean Ryan spoke to Kifiri Hassan in the morning."
+    result = process_article(Article("n", text, "n.txt", published=dt.date(2018, 7, 19)), resources)
+    assert result.places == ()

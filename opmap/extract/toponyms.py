@@ -12,7 +12,7 @@ Rules, in the analyst's terms:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from opmap.extract.sentences import Sentences
 from opmap.gazetteer import NOT_PLACE_NAMES, GazetteerIndex
@@ -51,6 +51,19 @@ DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "
 CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "mount": frozenset({"mountain", "range", "hill"}),
                      "range": frozenset({"mountain", "range", "hill"}), "district": frozenset({"district", "subdistrict"}),
                      "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"})}
+ACTOR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:government|authorities|officials|leaders|leadership|administration)?"
+                         r"\s*(?:has |have |had )?(?:said|says|announced|agreed|agree|denied|deny|claimed|accused|"
+                         r"rejected|demanded|stated|insisted|insists|warned|wants|responded|condemned|signed|"
+                         r"reached an agreement|negotiat\w*)\b", re.IGNORECASE)
+ACTOR_BEFORE = re.compile(r"\b(?:disputed|claimed|contested)\s+(?:by|between)\s+(?:both\s+)?(?:[\w-]+\s+and\s+)?$|"
+                          r"\b(?:talks|relations|agreement|dispute|tensions|negotiations)\s+between\s+"
+                          r"(?:[\w-]+\s+and\s+)?$",
+                          re.IGNORECASE)
+OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|recaptur\w+|attack\w*|"
+                             r"operations?|offensive|assault|air ?strikes?|strikes?|struck|clash\w*|fight\w*|"
+                             r"kill\w*|wounded|launched|bomb\w*|shell\w*|ambush\w*|raid\w*|advanc\w+|"
+                             r"besieg\w+|storm\w*|captur\w+|seiz\w+|freed|destroy\w*|targeted|battle\w*)\b",
+                             re.IGNORECASE)
 PLACE_PREPOSITIONS = frozenset({"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
@@ -166,7 +179,23 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             mentions = [m for m in mentions if m not in overlapping]
             mentions.append(cued)
     mentions.sort(key=lambda m: m.start)
-    return mentions
+    return [replace(m, role=_role(text, m, mentions)) if m.role != "dateline" else m for m in mentions]
+
+
+def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
+    """actor for a metonym ('Baghdad said', 'Erbil and Baghdad agreed', 'disputed by Baghdad and
+    Erbil'); operation where the sentence reports action; mentioned otherwise."""
+    after = text[mention.end:mention.end + 60]
+    follower = next((m for m in mentions if m.start >= mention.end and m.start - mention.end <= 6
+                     and text[mention.end:m.start].strip(" ,") in ("and", "&")), None)
+    if follower is not None:
+        after = text[follower.end:follower.end + 60]
+    before = text[max(0, mention.start - 40):mention.start]
+    if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
+        return "actor"
+    if OPERATION_WORDS.search(mention.sentence):
+        return "operation"
+    return "mentioned"
 
 
 def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int, end: int,
