@@ -23,15 +23,29 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--zones", type=Path, default=None,
                      help="zone polygons (GeoJSON with a 'zone' property) instead of the approximate default")
     run.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    run.add_argument("--online", nargs="?", const="nominatim", default=None, metavar="PROVIDER",
+                     help="also ask an online geocoder (geopy provider name; default nominatim) for places "
+                          "the offline gazetteer cannot locate; off unless given")
+    run.add_argument("--online-domain", default=None, help="the provider's host[:port], e.g. a self-hosted Nominatim")
+    run.add_argument("--user-agent", default=None, help="User-Agent for the online geocoder (Nominatim requires one)")
+    gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer")
+    gazetteer_commands = gazetteer.add_subparsers(dest="gazetteer_command", required=True)
+    geonames = gazetteer_commands.add_parser("import-geonames",
+                                             help="load a GeoNames country dump (e.g. IQ.txt) into the local index")
+    geonames.add_argument("dump", type=Path)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "gazetteer":
+        return _gazetteer(args)
     try:
+        from opmap.online import OnlineSettings
         from opmap.pipeline import DEFAULT_OUT, run
 
-        summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones)
+        online = OnlineSettings(args.online, args.online_domain, args.user_agent) if args.online else None
+        summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online)
     except OpmapError as exc:
         print(f"opmap: {exc}", file=sys.stderr)
         return 2
@@ -49,6 +63,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"opmap: {len(summary.results)} reports, {summary.n_places} places, {summary.n_areas} areas "
               f"-> {args.out or DEFAULT_OUT} ({summary.seconds:.1f} s)")
     return 1 if summary.errors else 0
+
+
+def _gazetteer(args: argparse.Namespace) -> int:
+    from opmap.gazetteer import import_geonames_dump
+
+    try:
+        target, count = import_geonames_dump(args.dump)
+    except OpmapError as exc:
+        print(f"opmap: {exc}", file=sys.stderr)
+        return 2
+    print(f"opmap: {count} GeoNames places from {args.dump} -> {target}; the index rebuilds on the next run")
+    return 0
 
 
 if __name__ == "__main__":

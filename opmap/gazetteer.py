@@ -22,6 +22,7 @@ from geopy.location import Location
 from opmap.errors import DataError
 from opmap.model import GazetteerEntry
 from opmap.spelling import ascii_name, name_key, similarity, skeleton
+from opmap.userdata import cache_dir, data_dir
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CURATED_CSV = DATA_DIR / "gazetteer" / "curated.csv"
@@ -119,7 +120,7 @@ class CsvSource:
             precision=precision, country=(row.get("country") or "").strip(),
             source=(row.get("source") or str(self.path.name)).strip(), zone=(row.get("zone") or "").strip(),
             zone_basis=(row.get("source") or "").strip() if row.get("zone") else "",
-            population=0, table=self.prefix,
+            population=int(float(row.get("population") or 0)), table=self.prefix,
             alt_names=tuple(a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip()))
 
 
@@ -217,14 +218,71 @@ def _merged(entry: GazetteerEntry, previous: GazetteerEntry) -> GazetteerEntry:
                    population=entry.population or previous.population)
 
 
-def cache_dir() -> Path:
-    import platformdirs
+# GeoNames feature class.code -> opmap feature type and precision code.
+GEONAMES_TYPES: dict[str, tuple[str, int]] = {
+    "T.MT": ("mountain", 1), "T.PK": ("mountain", 1), "T.PKS": ("mountain", 2), "T.MTS": ("range", 2),
+    "T.RDGE": ("range", 2), "T.HLLS": ("range", 2), "T.HLL": ("hill", 1), "T.VAL": ("valley", 2),
+    "T.PLN": ("region", 3), "T.DSRT": ("region", 3), "H.WAD": ("valley", 2), "H.STM": ("river", 2),
+    "H.STMI": ("river", 2), "H.LK": ("lake", 2), "H.LKS": ("lake", 2), "H.RSV": ("lake", 2),
+    "S.DAM": ("dam", 1), "A.ADM1": ("governorate", 3), "A.ADM2": ("district", 2), "A.ADM3": ("subdistrict", 2),
+    "A.PCLI": ("country", 3), "L.RGN": ("region", 3), "L.AREA": ("region", 3), "S.AIRB": ("facility", 1),
+    "S.AIRP": ("facility", 1), "S.CMP": ("camp", 1), "S.CMPRF": ("camp", 1), "R.RD": ("road", 2),
+}
+GEONAMES_COLUMNS = 19
 
-    return Path(platformdirs.user_cache_dir("opmap"))
+
+def import_geonames_dump(dump: Path) -> tuple[Path, int]:
+    """Turn a GeoNames country dump (the 19-column tab-separated 'geoname' table, e.g. IQ.txt) into a
+    table of ours in the user data folder, where every later run's index picks it up."""
+    rows: list[dict[str, str]] = []
+    try:
+        handle = dump.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise DataError(f"{dump}: cannot read GeoNames dump ({exc.strerror})") from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != GEONAMES_COLUMNS:
+                raise DataError(f"{dump}:{number}: expected {GEONAMES_COLUMNS} tab-separated GeoNames columns, "
+                                f"found {len(cols)}")
+            try:
+                lat, lon = float(cols[4]), float(cols[5])
+            except ValueError as exc:
+                raise DataError(f"{dump}:{number}: bad latitude/longitude") from exc
+            feature = f"{cols[6]}.{cols[7]}"
+            kind = ("settlement", 1) if cols[6] == "P" else GEONAMES_TYPES.get(feature)
+            west, south, east, north = REGION_BOX
+            if kind is None or not (cols[8] == "IQ" or (west <= lon <= east and south <= lat <= north)):
+                continue
+            rows.append({"name": ascii_name(cols[1]), "alt_names": "|".join(a for a in cols[3].split(",") if a),
+                         "type": kind[0], "lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "precision": str(kind[1]),
+                         "zone": "", "country": cols[8], "geonameid": cols[0],
+                         "source": f"GeoNames {cols[0]} ({dump.name}, CC BY 4.0)", "population": cols[14] or "0"})
+    if not rows:
+        raise DataError(f"{dump}: no GeoNames rows for Iraq or its border area")
+    target = imported_dir() / f"geonames-{dump.stem}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=[*COLUMNS, "population"])
+        writer.writeheader()
+        writer.writerows(rows)
+    temporary.replace(target)
+    return target, len(rows)
+
+
+def imported_dir() -> Path:
+    """Where `opmap gazetteer import-geonames` keeps the tables it made."""
+    return data_dir() / "gazetteer"
 
 
 def default_sources() -> list[GeoNamesCitiesSource | CsvSource]:
-    return [GeoNamesCitiesSource(), CsvSource(CURATED_CSV)]
+    """GeoNames cities, then imported GeoNames dumps, then the curated table (highest precedence)."""
+    imported = sorted(imported_dir().glob("*.csv")) if imported_dir().is_dir() else []
+    return [GeoNamesCitiesSource(), *(CsvSource(p, prefix="geonames-import") for p in imported),
+            CsvSource(CURATED_CSV)]
 
 
 def load_index(user_tables: Iterable[Path] = (), use_cache: bool = True) -> GazetteerIndex:

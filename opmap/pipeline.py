@@ -18,6 +18,7 @@ from opmap.extract.sentences import Sentences
 from opmap.extract.toponyms import find_mentions
 from opmap.gazetteer import GazetteerIndex, load_index
 from opmap.model import AreaReport, AreaStatement, Article, ArticleResult, Place
+from opmap.online import OnlineGeocoder, OnlineSettings
 from opmap.reading import read_articles
 from opmap.resolve import resolve
 from opmap.shapes import area_shape
@@ -31,14 +32,17 @@ BROAD_TYPES = frozenset({"country", "region", "governorate", "river"})
 
 @dataclass(frozen=True)
 class Resources:
-    """What every article needs, loaded once per process: the gazetteer index and the zones."""
+    """What every article needs, loaded once per process: the gazetteer index, the zones, and the
+    online geocoder when the user asked for one."""
 
     index: GazetteerIndex
     zones: ZoneMap
+    online: OnlineGeocoder | None = None
 
     @classmethod
-    def load(cls, gazetteers: Sequence[Path] = (), zones: Path | None = None) -> Resources:
-        return cls(load_index(gazetteers), ZoneMap.load(zones))
+    def load(cls, gazetteers: Sequence[Path] = (), zones: Path | None = None,
+             online: OnlineSettings | None = None) -> Resources:
+        return cls(load_index(gazetteers), ZoneMap.load(zones), OnlineGeocoder(online) if online else None)
 
 
 @dataclass
@@ -146,11 +150,27 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
                       basis or f"{shape.model} around {located[0].name}", zone, tuple(shares.items()))
 
 
+def locate_online(places: list[Place], online: OnlineGeocoder) -> list[Place]:
+    """Ask the online geocoder for the places the offline gazetteer could not locate."""
+    out = []
+    for p in places:
+        answer = online.locate(p.name) if p.lon is None and p.type not in ("road", "country") else None
+        if answer is None:
+            out.append(p)
+        else:
+            out.append(replace(p, lon=answer.lon, lat=answer.lat, precision=2, geocoder=online.name,
+                               source=f"{online.name}: {answer.address}"))
+    return out
+
+
 def process_article(article: Article, resources: Resources) -> ArticleResult:
     """Everything opmap learns from one article. Pure: no I/O, no global state."""
     sentences = Sentences.split(article.text)
     mentions = find_mentions(article.text, resources.index, sentences)
-    places = classify_places(resolve(article.id, mentions), resources.zones)
+    places = resolve(article.id, mentions)
+    if resources.online is not None:
+        places = locate_online(places, resources.online)
+    places = classify_places(places, resources.zones)
     date, basis = event_date(article.text, article.published, article.title)
     statements = find_areas(article.text, sentences, mentions)
     areas = tuple(shape_area(article, s, places, resources.zones) for s in statements)
@@ -161,11 +181,11 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
 
 def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
         zones: Path | None = None, progress: Callable[[str], None] | None = None,
-        write: bool = True) -> RunSummary:
+        write: bool = True, online: OnlineSettings | None = None) -> RunSummary:
     """Read every report under `paths` (default: the shipped examples) and publish to `out`."""
     started = time.perf_counter()
     paths = list(paths) or [EXAMPLES]
-    resources = Resources.load(gazetteers, zones)
+    resources = Resources.load(gazetteers, zones, online)
     summary = RunSummary()
     for item in read_articles(paths, summary.warnings):
         if isinstance(item, InputError):
@@ -176,6 +196,9 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
         summary.warnings.extend(result.warnings)
         if progress:
             progress(item.id)
+    if resources.online is not None and resources.online.failed:
+        summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
+                                "the offline answers stand")
     if write and summary.results:
         from opmap.publish import publish
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Nothing a developer imported or built on this machine (gazetteers, zones) may leak into a test run.
+os.environ["OPMAP_DATA_DIR"] = tempfile.mkdtemp(prefix="opmap-test-data-")
 
 from opmap.pipeline import EXAMPLES, Resources, RunSummary, run
 

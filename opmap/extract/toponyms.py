@@ -11,6 +11,7 @@ Rules, in the analyst's terms:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -267,7 +268,7 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
             span = tokens[i:i + length]
             if len(span) < length or not all(_capitalised(t.text) and not t.text.isupper() for t in span):
                 continue
-            if any(not _joined(text, a, b) for a, b in zip(span, span[1:], strict=False)):
+            if any(not _joined(text, a, b) for a, b in itertools.pairwise(span)):
                 continue
             start, end = span[0].start, span[-1].end
             if any(s < end and start < e for s, e in taken) or _inside(orgs, start, end):

@@ -1,0 +1,117 @@
+"""Opt-in online geocoding: any geopy provider, rate-limited, cached on disk, biased to Iraq.
+
+Nothing here runs unless the user asks (`opmap run --online`). It is asked only for places the
+offline gazetteer could not locate. Answers, including 'not found', are cached in SQLite per
+provider and query, so a second run asks nothing. A network failure gives one warning, switches
+online lookups off for the rest of the run, and the offline answer stands.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opmap import __version__
+from opmap.userdata import cache_dir
+
+DEFAULT_USER_AGENT = f"opmap/{__version__} (conflict-report mapping; https://github.com/opmap)"
+# lat/lon corners of Iraq and its border area, for providers that take a viewbox.
+VIEWBOX = ((28.5, 38.0), (38.0, 49.5))
+NOMINATIM_DELAY_S = 1.0  # Nominatim's usage policy: at most one request per second
+
+
+@dataclass(frozen=True)
+class OnlineSettings:
+    """Which provider to ask and how; `domain` may carry a scheme ('http://127.0.0.1:8080')."""
+
+    provider: str = "nominatim"
+    domain: str | None = None
+    user_agent: str | None = None
+    min_delay_s: float | None = None
+
+
+@dataclass(frozen=True)
+class OnlineAnswer:
+    lon: float
+    lat: float
+    address: str
+
+
+@dataclass
+class OnlineGeocoder:
+    """A geopy provider behind geopy's RateLimiter and an on-disk cache."""
+
+    settings: OnlineSettings
+    cache_path: Path = field(default_factory=lambda: cache_dir() / "online.sqlite")
+    failed: str = ""  # the first network failure; no more requests after it
+    _geocode: Any = None
+    _db: sqlite3.Connection | None = None
+
+    @property
+    def name(self) -> str:
+        return self.settings.provider
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.cache_path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS answers (provider TEXT, query TEXT, answer TEXT, "
+                             "PRIMARY KEY (provider, query))")
+        return self._db
+
+    def _provider(self) -> Any:
+        if self._geocode is None:
+            from geopy.extra.rate_limiter import RateLimiter
+            from geopy.geocoders import get_geocoder_for_service
+
+            cls = get_geocoder_for_service(self.settings.provider)
+            kwargs: dict[str, Any] = {"user_agent": self.settings.user_agent or DEFAULT_USER_AGENT, "timeout": 10}
+            domain = self.settings.domain
+            if domain:
+                scheme, _, host = domain.rpartition("://")
+                kwargs["domain"] = host
+                if scheme:
+                    kwargs["scheme"] = scheme
+            geocoder = cls(**kwargs)
+            delay = self.settings.min_delay_s
+            if delay is None:
+                delay = NOMINATIM_DELAY_S if self.settings.provider == "nominatim" else 0.0
+            self._geocode = RateLimiter(geocoder.geocode, min_delay_seconds=delay, max_retries=0,
+                                        swallow_exceptions=False)
+        return self._geocode
+
+    def _ask(self, query: str) -> OnlineAnswer | None:
+        kwargs: dict[str, Any] = {"exactly_one": True}
+        if self.settings.provider == "nominatim":
+            kwargs.update(country_codes=["iq", "sy", "tr", "ir"], viewbox=list(VIEWBOX), bounded=False)
+        else:
+            query = f"{query}, Iraq"
+        location = self._provider()(query, **kwargs)
+        if location is None:
+            return None
+        return OnlineAnswer(float(location.longitude), float(location.latitude), str(location.address))
+
+    def locate(self, name: str) -> OnlineAnswer | None:
+        """The provider's answer for a place name (cached), or None; raises nothing after a failure."""
+        if self.failed:
+            return None
+        db = self._connect()
+        row = db.execute("SELECT answer FROM answers WHERE provider = ? AND query = ?",
+                         (self.settings.provider, name)).fetchone()
+        if row is not None:
+            data = json.loads(row[0])
+            return OnlineAnswer(**data) if data else None
+        from geopy.exc import GeopyError
+
+        try:
+            answer = self._ask(name)
+        except (GeopyError, OSError) as exc:
+            self.failed = f"{type(exc).__name__}: {exc}"
+            return None
+        db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (self.settings.provider, name,
+                   json.dumps(answer.__dict__ if answer else None)))
+        db.commit()
+        return answer
