@@ -21,7 +21,7 @@ from geopy.location import Location
 
 from opmap.errors import DataError
 from opmap.model import GazetteerEntry
-from opmap.spelling import ascii_name, name_key, similarity, skeleton
+from opmap.spelling import ascii_name, key_similarity, name_key, skeleton
 from opmap.userdata import cache_dir, data_dir
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -130,7 +130,8 @@ class GazetteerIndex:
 
     entries: list[GazetteerEntry] = field(default_factory=list)
     names: dict[str, list[int]] = field(default_factory=dict)
-    skeletons: dict[str, list[int]] = field(default_factory=dict)
+    skeletons: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # skeleton -> (entry, key)
+    first_words: set[str] = field(default_factory=set)  # first word of every name key, for a fast skip
     max_words: int = 1
 
     @classmethod
@@ -158,11 +159,12 @@ class GazetteerIndex:
             slots = self.names.setdefault(key, [])
             if position not in slots:
                 slots.append(position)
+            self.first_words.add(key.split(" ", 1)[0])
             bones = skeleton(form)
             if len(bones) >= 3:
-                slots = self.skeletons.setdefault(bones, [])
-                if position not in slots:
-                    slots.append(position)
+                forms = self.skeletons.setdefault(bones, [])
+                if (position, key) not in forms:
+                    forms.append((position, key))
             self.max_words = max(self.max_words, key.count(" ") + 1)
 
     def lookup(self, key: str) -> list[GazetteerEntry]:
@@ -175,15 +177,14 @@ class GazetteerIndex:
         names, lie in Iraq (fuzzy matches abroad are too often wrong), are of the cued feature type
         when a cue gave one; two different close places mean no answer."""
         bones = skeleton(surface)
-        if len(bones) < 3 or name_key(surface) in NOT_PLACE_NAMES:
+        key = name_key(surface)
+        if len(bones) < 3 or key in NOT_PLACE_NAMES:
             return []
-        close = []
-        for i in self.skeletons.get(bones, ()):
-            entry = self.entries[i]
-            best = max(similarity(surface, form) for form in (entry.name, *entry.alt_names)
-                       if skeleton(form) == bones)
-            if best >= VARIANT_SIMILARITY or (len(bones) >= 4 and best >= VARIANT_SIMILARITY_LONG):
-                close.append(entry)
+        best: dict[int, float] = {}
+        for position, form in self.skeletons.get(bones, ()):
+            best[position] = max(best.get(position, 0.0), key_similarity(key, form))
+        close = [self.entries[i] for i, score in best.items()
+                 if score >= VARIANT_SIMILARITY or (len(bones) >= 4 and score >= VARIANT_SIMILARITY_LONG)]
         iraqi = [e for e in close if e.country == "IQ" and (types is None or e.type in types)]
         return iraqi if len({e.key for e in iraqi}) == 1 else []
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 ARTICLES = frozenset({"al", "el", "ad", "ash", "as", "at", "an", "ar", "az", "adh", "ath"})
 _SPECIAL = str.maketrans({"ı": "i", "ə": "e", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae",
@@ -19,10 +21,13 @@ _DOUBLE = re.compile(r"(\w)\1+")
 
 def strip_accents(text: str) -> str:
     """Latin letters without their diacritics; other scripts unchanged."""
+    if text.isascii():
+        return text.translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_token(token: str) -> str:
     """One word folded: lower case, no accents or doubled letters, final -ah as -a."""
     word = strip_accents(token).casefold()
@@ -75,7 +80,10 @@ def skeleton(name: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two folded names are, 0..1 (difflib's ratio on their keys)."""
-    from difflib import SequenceMatcher
+    """How alike two names are, 0..1 (difflib's ratio on their keys)."""
+    return key_similarity(name_key(a), name_key(b))
 
-    return SequenceMatcher(None, name_key(a), name_key(b)).ratio()
+
+def key_similarity(a: str, b: str) -> float:
+    """How alike two folded keys are, 0..1."""
+    return SequenceMatcher(None, a, b).ratio()

@@ -23,6 +23,7 @@ UNITS_KM2: tuple[tuple[str, float], ...] = (
     (r"(?:dunams?|dunums?|donums?|dönüms?)\b", 0.0025),  # the Iraqi dunam: 2,500 m²
     (r"acres?\b", 0.00404686),
 )
+UNIT_HINTS = ("km", "kilomet", "square", "sq", "mi²", "hectare", " ha", "dunam", "dunum", "donum", "dönüm", "acre")
 AMBIGUOUS_UNIT = r"(?:km|kms|kilomet(?:re|er)s?)\b"
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
@@ -211,6 +212,9 @@ def _in_conversion(text: str, start: int, previous_end: int | None) -> bool:
 def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list[AreaStatement]:
     """Every area statement in the text, conversions and non-clearances left out."""
     statements: list[AreaStatement] = []
+    lowered = text.lower()
+    if not any(word in lowered for word in UNIT_HINTS):
+        return statements
     previous_end: int | None = None
     for m in AREA.finditer(text):
         value = parse_number(m.group("value"))

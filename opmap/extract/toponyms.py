@@ -72,10 +72,13 @@ _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
                            "near", "while", "with", "for", "a", "an", "when", "but", "both"})
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
+CUE_HINTS = {"village": ("village", "hamlet", "localit", "town"), "mount": ("mount", "mt", "jabal", "jebel"),
+             "range": ("mountain", "range", "height", "hill"), "district": ("district",),
+             "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     text: str
     key: str
@@ -84,12 +87,12 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(0), fold_token(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [Token(w, fold_token(w), m.start(), m.end()) for m in _TOKEN.finditer(text) for w in (m.group(0),)]
 
 
 def _capitalised(word: str) -> bool:
     first = word[0]
-    return first.isupper() or (first.isalpha() and not first.isascii())
+    return first.isupper() or (not first.isascii() and first.isalpha())
 
 
 def _joined(text: str, left: Token, right: Token) -> bool:
@@ -149,8 +152,11 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
         taken.append((m.start(1), m.end(1)))
     i = 0
+    first_words = index.first_words
     while i < len(tokens):
-        if any(s <= tokens[i].start < e for s, e in taken):
+        key = tokens[i].key
+        if (key not in first_words and key not in ARTICLES) or (taken and any(
+                s <= tokens[i].start < e for s, e in taken)):
             i += 1
             continue
         found = _match_at(text, tokens, i, index)
@@ -329,7 +335,10 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     """Capitalised names introduced by a place cue ('the villages of X, Y and Z', 'Mount X')."""
     found: list[Mention] = []
     seen: set[tuple[int, int]] = set()
+    lowered = text.lower()
     for cue, pattern in CUES:
+        if not any(hint in lowered for hint in CUE_HINTS[cue]):
+            continue
         for m in pattern.finditer(text):
             for group in range(1, (m.lastindex or 0) + 1):
                 for name, start in _list_items(m.group(group), m.start(group)):
