@@ -68,10 +68,9 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
     for m in mentions:
         located = _located(m.candidates)
         first = located[0] if located else None
-        if first and len({e.key for e in located}) == 1 and first.country == "IQ" and first.lon is not None \
-                and first.lat is not None:
-            if (first.lon, first.lat) not in context:
-                context.append((first.lon, first.lat))
+        if first and first.lon is not None and first.lat is not None and first.country == "IQ" \
+                and len({e.key for e in located}) == 1 and (first.lon, first.lat) not in context:
+            context.append((first.lon, first.lat))
     groups: dict[str, _Group] = {}
     for m in mentions:
         entry = choose(m, context)
