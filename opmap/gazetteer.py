@@ -40,6 +40,7 @@ NOT_PLACE_NAMES = frozenset(name_key(w) for w in ["a", "an", "and", "the", "of",
     "sadr"])
 VARIANT_SIMILARITY = 0.75
 VARIANT_SIMILARITY_LONG = 0.6
+VARIANT_SIMILARITY_SHORT = 0.85  # two-consonant names ('Saadia') need a closer spelling
 # A district row is placed at its seat town when one of that name lies this close (ACLED practice).
 SEAT_REACH_KM = 60.0
 # GeoNames lists some admin units as alternate names of their seat town; those belong to the unit.
@@ -161,7 +162,7 @@ class GazetteerIndex:
                 slots.append(position)
             self.first_words.add(key.split(" ", 1)[0])
             bones = skeleton(form)
-            if len(bones) >= 3:
+            if len(bones) >= 2:
                 forms = self.skeletons.setdefault(bones, [])
                 if (position, key) not in forms:
                     forms.append((position, key))
@@ -178,13 +179,14 @@ class GazetteerIndex:
         when a cue gave one; two different close places mean no answer."""
         bones = skeleton(surface)
         key = name_key(surface)
-        if len(bones) < 3 or key in NOT_PLACE_NAMES:
+        if len(bones) < 2 or key in NOT_PLACE_NAMES:
             return []
         best: dict[int, float] = {}
         for position, form in self.skeletons.get(bones, ()):
             best[position] = max(best.get(position, 0.0), key_similarity(key, form))
+        needed = VARIANT_SIMILARITY_SHORT if len(bones) < 3 else VARIANT_SIMILARITY
         close = [self.entries[i] for i, score in best.items()
-                 if score >= VARIANT_SIMILARITY or (len(bones) >= 4 and score >= VARIANT_SIMILARITY_LONG)]
+                 if score >= needed or (len(bones) >= 4 and score >= VARIANT_SIMILARITY_LONG)]
         iraqi = [e for e in close if e.country == "IQ" and (types is None or e.type in types)]
         return iraqi if len({e.key for e in iraqi}) == 1 else []
 

@@ -75,6 +75,7 @@ class Place:
     zone_basis: str = ""
     offsets: tuple[int, ...] = ()  # text offsets of its mentions
     country: str = ""  # ISO code of the gazetteer entry's country
+    population: int = 0  # from the gazetteer, where known
 
 
 @dataclass(frozen=True)

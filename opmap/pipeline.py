@@ -6,6 +6,7 @@ or a Dask bag can map it over a corpus. `run` is the Python API behind `opmap ru
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,10 @@ from opmap.zones import ZoneMap
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
 DEFAULT_OUT = ROOT / "maps"
+CITY_POPULATION = 250_000
+CLEAR_SHARE = 0.75
+TOWN_DENSITY_PER_KM2 = 2000.0
+MAX_TOWN_RADIUS_M = 10_000.0
 BROAD_TYPES = frozenset({"country", "region", "governorate", "river"})
 
 
@@ -85,31 +90,42 @@ ZONED = ("kurdistan_region", "disputed", "federal_iraq")
 
 
 def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> list[Place]:
-    """An unlocated place takes the zone of the located places in its own sentence; else of the
-    reported area nearest it in the text; else of the nearest located place."""
-    located = [p for p in places if p.lon is not None and p.type not in BROAD_TYPES and p.zone in ZONED
-               and p.roles != ("dateline",)]
-    zoned_areas = [a for a in areas if a.zone in ZONED and a.geometry is not None]
+    """An unlocated place takes its zone from, in order: the located towns in its own sentence; the
+    reported area nearest it in the text, when that area lies mostly (>= 75 %) in one zone; the
+    nearest located town; the nearest river or mountain; the nearest city. A village is not inside a
+    big city, and the zone at a city's point says little about the places around it (Mosul lies on
+    the disputed line), so cities come last."""
+    zoned = [p for p in places if p.lon is not None and p.zone in ZONED and p.roles != ("dateline",)
+             and p.type not in ("country", "region", "governorate")]
+    towns = [p for p in zoned if p.type not in BROAD_TYPES and p.population <= CITY_POPULATION]
+    features = [p for p in zoned if p.type in ("river", "mountain", "range", "hill", "lake", "dam", "valley")]
+    cities = [p for p in zoned if p.type == "settlement" and p.population > CITY_POPULATION]
+    clear_areas = [a for a in areas if a.geometry is not None and a.zone_shares and a.zone in ZONED
+                   and a.zone_shares[0][1] >= CLEAR_SHARE]
     out = []
     for place in places:
         if place.zone != "unknown" or place.type == "country" or not place.offsets:
             out.append(place)
             continue
         at = place.offsets[0]
-        same = {p.zone for p in located if p.quote == place.quote}
+        same = {p.zone for p in towns if p.quote == place.quote}
         if len(same) == 1:
-            zone, basis = next(iter(same)), "located places in the same sentence"
-        elif zoned_areas:
-            area = min(zoned_areas, key=lambda a: abs(a.statement.start - at))
+            zone, basis = next(iter(same)), "located towns in the same sentence"
+        elif clear_areas:
+            area = min(clear_areas, key=lambda a: abs(a.statement.start - at))
             zone, basis = area.zone, f"the reported area of {area.statement.area_km2:g} km² nearest in the text"
-        elif located:
-            nearest = min(located, key=lambda p: min(abs(o - at) for o in p.offsets))
-            zone, basis = nearest.zone, f"the nearest located place in the text, {nearest.name}"
+        elif towns or features or cities:
+            source = _nearest_in_text(towns or features or cities, at)
+            zone, basis = source.zone, f"the nearest located place in the text, {source.name}"
         else:
             out.append(place)
             continue
         out.append(replace(place, zone=zone, zone_basis=f"inferred: {basis}"))
     return out
+
+
+def _nearest_in_text(candidates: list[Place], at: int) -> Place:
+    return min(candidates, key=lambda p: min(abs(o - at) for o in p.offsets))
 
 
 def main_place(places: Sequence[Place]) -> Place | None:
@@ -120,6 +136,15 @@ def main_place(places: Sequence[Place]) -> Place | None:
     return next((p for p in places if p.lon is not None and p.roles != ("dateline",)), None)
 
 
+def anchor_extent_m(place: Place) -> float:
+    """How far a town reaches from its point: "east of Mosul" begins at Mosul's edge, not its centre.
+    Grows with population (a built-up area of roughly 2,000 people per km²), at most 10 km; 0 for
+    features without a population figure (mountains, districts)."""
+    if place.type != "settlement" or place.population <= 0:
+        return 0.0
+    return min(MAX_TOWN_RADIUS_M, math.sqrt(place.population / TOWN_DENSITY_PER_KM2 / math.pi) * 1000.0)
+
+
 def shape_area(article: Article, statement: AreaStatement, places: Sequence[Place],
                zones: ZoneMap) -> AreaReport:
     """The polygon for one area statement, placed on its anchors, or on the report's main place."""
@@ -127,7 +152,13 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
     anchors = [by_offset[o] for o in statement.anchor_offsets if o in by_offset]
     located = [p for p in anchors if p.lon is not None and p.lat is not None]
     direction = statement.direction
-    basis = f"{direction or 'no relation'} of {', '.join(p.name for p in anchors)}" if anchors else ""
+    if direction == "between" and len(anchors) >= 2:
+        basis = f"between {anchors[0].name} and {anchors[1].name}"
+    elif anchors:
+        basis = f"{'around' if direction == 'around' else (direction or 'no direction given') + ' of'} " \
+                f"{anchors[0].name}"
+    else:
+        basis = ""
     if statement.area_km2 is None:
         return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
                           statement.flag or "no figure in km²", "unknown")
@@ -141,7 +172,7 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
                  f"{fallback.name}, the report's main place")
         direction = None
     shape = area_shape([(p.lon, p.lat) for p in located if p.lon is not None and p.lat is not None],
-                       direction, statement.area_km2)
+                       direction, statement.area_km2, anchor_extent_m(located[0]))
     shares = zones.zone_shares(shape.polygon)
     zone = next(iter(shares), "outside")
     precision = max(shape.precision, max(p.precision for p in located))

@@ -92,7 +92,8 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
             entry_key=e.key if e else "", geocoder=geocoder if e else "",
             source=e.source if e else "", zone=e.zone if e and e.zone else "unknown",
             zone_basis=e.zone_basis if e and e.zone else "",
-            offsets=tuple(m.start for m in group.mentions), country=e.country if e else ""))
+            offsets=tuple(m.start for m in group.mentions), country=e.country if e else "",
+            population=e.population if e else 0))
     return places
 
 

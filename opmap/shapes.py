@@ -58,14 +58,16 @@ def direction_bearing(direction: str) -> tuple[float, float]:
 
 
 def _local_ring(model: str, scale: float, bearing: float, half_angle: float,
-                major_bearing: float = 0.0, ratio: float = 1.0) -> list[tuple[float, float]]:
+                major_bearing: float = 0.0, ratio: float = 1.0, inner: float = 0.0) -> list[tuple[float, float]]:
     """Vertices in local metres (x east, y north) for a shape of unit 'scale'."""
     if model == "sector":
         steps = max(8, int(ARC_STEPS * half_angle / 90))
-        points = [(0.0, 0.0)]
-        for k in range(steps + 1):
-            b = math.radians(bearing - half_angle + 2 * half_angle * k / steps)
-            points.append((scale * math.sin(b), scale * math.cos(b)))
+        angles = [math.radians(bearing - half_angle + 2 * half_angle * k / steps) for k in range(steps + 1)]
+        points = [(scale * math.sin(b), scale * math.cos(b)) for b in angles]
+        if inner > 0:
+            points += [(inner * math.sin(b), inner * math.cos(b)) for b in reversed(angles)]
+        else:
+            points.insert(0, (0.0, 0.0))
         return points
     a, b = scale * math.sqrt(ratio), scale / math.sqrt(ratio)
     theta = math.radians(major_bearing)
@@ -78,14 +80,18 @@ def _local_ring(model: str, scale: float, bearing: float, half_angle: float,
 
 
 def _build(centre: tuple[float, float], model: str, scale: float, bearing: float, half_angle: float,
-           major_bearing: float, ratio: float) -> Polygon:
-    xs, ys = zip(*_local_ring(model, scale, bearing, half_angle, major_bearing, ratio), strict=True)
+           major_bearing: float, ratio: float, inner: float = 0.0) -> Polygon:
+    xs, ys = zip(*_local_ring(model, scale, bearing, half_angle, major_bearing, ratio, inner), strict=True)
     lons, lats = _to_lonlat(round(centre[0], 6), round(centre[1], 6)).transform(xs, ys)
     return orient(Polygon(zip(lons, lats, strict=True)), sign=1.0)
 
 
-def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_km2: float) -> Shape:
-    """The polygon for `area_km2` with the stated relation to the anchor points (lon, lat)."""
+def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_km2: float,
+               anchor_extent_m: float = 0.0) -> Shape:
+    """The polygon for `area_km2` with the stated relation to the anchor points (lon, lat).
+
+    `anchor_extent_m`: how far the anchor itself reaches (a town's built-up radius); a sector then
+    starts at that distance, so "east of a city" lies beyond the city."""
     if area_km2 <= 0:
         raise ValueError("an area must be positive")
     target_m2 = area_km2 * 1e6
@@ -105,7 +111,8 @@ def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_k
     elif direction and (direction in BEARINGS or "+" in direction):
         model = "sector"
         bearing, half_angle = direction_bearing(direction)
-        scale = math.sqrt(target_m2 / math.radians(half_angle))
+        inner = anchor_extent_m
+        scale = math.sqrt(target_m2 / math.radians(half_angle) + inner ** 2)
         precision = 2
         uncertainty = scale
     else:
@@ -113,11 +120,14 @@ def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_k
         scale = math.sqrt(target_m2 / math.pi)
         precision = 2 if direction == "around" else 3
         uncertainty = 2 * scale
-    polygon = _build(centre, model, scale, bearing, half_angle, major, ratio)
-    for _ in range(2):  # rescale so the geodesic area meets the figure
+    inner = anchor_extent_m if model == "sector" else 0.0
+    polygon = _build(centre, model, scale, bearing, half_angle, major, ratio, inner)
+    for _ in range(3):  # rescale so the geodesic area meets the figure
         factor = math.sqrt(target_m2 / (geodesic_area_km2(polygon) * 1e6))
         if abs(factor - 1) < 1e-5:
             break
-        scale *= factor
-        polygon = _build(centre, model, scale, bearing, half_angle, major, ratio)
+        # scale the outer radius so that the area between inner and outer grows by factor²
+        scale = math.sqrt(max(scale ** 2 * factor ** 2 + inner ** 2 * (1 - factor ** 2), inner ** 2 * 1.0001)) \
+            if inner else scale * factor
+        polygon = _build(centre, model, scale, bearing, half_angle, major, ratio, inner)
     return Shape(polygon, model, round(uncertainty, 1), precision)

@@ -179,7 +179,10 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         lo = max(0, sentence_index - NEIGHBOUR_SENTENCES)
         hi = min(len(sentences) - 1, sentence_index + 1)
         for i in [*range(sentence_index - 1, lo - 1, -1), *range(sentence_index + 1, hi + 1)]:
-            candidates.extend(_relations_in(sentences.span(i), text, mentions, same=False))
+            start, end = sentences.span(i)
+            if AREA.search(text, start, end):
+                continue  # a sentence with a figure of its own keeps its relation to itself
+            candidates.extend(_relations_in((start, end), text, mentions, same=False))
     if not candidates:
         return None
     best = max(r.strength for r in candidates)
@@ -246,7 +249,25 @@ def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list
         statements.append(_statement(text, sentences, mentions, m, None, m.group("unit"), "cleared", None,
                                      flag="ambiguous unit: a length, not an area; not mapped"))
     statements.sort(key=lambda s: s.start)
-    return statements
+    return _one_per_figure(statements)
+
+
+def _one_per_figure(statements: list[AreaStatement]) -> list[AreaStatement]:
+    """A report that gives the same figure twice describes one area: keep the telling that says most
+    about where it lies (a two-anchor relation, then a compass direction, then any relation)."""
+    def detail(s: AreaStatement) -> int:
+        return (2 if s.direction == "between" else 1 if s.direction and s.direction != "around" else 0) * 2 \
+            + (1 if s.direction else 0)
+
+    kept: list[AreaStatement] = []
+    for s in statements:
+        same = next((k for k in kept if s.area_km2 is not None and k.area_km2 is not None
+                     and abs(k.area_km2 - s.area_km2) <= 0.01 * s.area_km2), None)
+        if same is None:
+            kept.append(s)
+        elif detail(s) > detail(same):
+            kept[kept.index(same)] = s
+    return kept
 
 
 def _clause(text: str, start: int, end: int) -> str:

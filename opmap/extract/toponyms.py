@@ -29,7 +29,12 @@ _LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME})*"
 CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
-    ("village", re.compile(rf"\b({_NAME})\s+(?:village|villages)\b")),
+    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b")),
+    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b")),
+    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})")),
+    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})")),
+    ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
+                           rf"namely|are|were)\s+({_LIST})")),
     ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})")),
     ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b")),
     ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b")),
@@ -49,7 +54,7 @@ DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western"
                                     "northwestern", "southeastern", "southwestern"})
 DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
             "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
-CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "mount": frozenset({"mountain", "range", "hill"}),
+CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "front": frozenset({"settlement"}), "mount": frozenset({"mountain", "range", "hill"}),
                      "range": frozenset({"mountain", "range", "hill"}), "district": frozenset({"district", "subdistrict"}),
                      "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"})}
 ACTOR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:government|authorities|officials|leaders|leadership|administration)?"
@@ -71,8 +76,10 @@ FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heig
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
                            "near", "while", "with", "for", "a", "an", "when", "but", "both"})
+_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+{_NAME}")
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
-CUE_HINTS = {"village": ("village", "hamlet", "localit", "town"), "mount": ("mount", "mt", "jabal", "jebel"),
+CUE_HINTS = {"village": ("village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
+                         "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
@@ -178,6 +185,9 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         taken.append((start, end))
         i = j + 1
     mentions.extend(_border_mentions(text, index, sentences, taken))
+    listed = _list_mentions(text, index, sentences, mentions, orgs)
+    mentions.extend(listed)
+    taken.extend((m.start, m.end) for m in listed)
     mentions.extend(_variant_mentions(text, tokens, index, sentences, taken, orgs))
     for cued in _cued_mentions(text, index, sentences, orgs):
         overlapping = [m for m in mentions if m.start < cued.end and cued.start < m.end]
@@ -262,6 +272,30 @@ def _capitalised_sentence_start(text: str, token: Token) -> bool:
     return not before or before[-1] in ".!?\n\"“("
 
 
+def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, mentions: list[Mention],
+                   orgs: list[tuple[int, int]]) -> list[Mention]:
+    """In a list of three or more capitalised names ('In Hawija, Zab, Rashad and Abasiya') of which
+    one is a known place, the others are places too, even when the gazetteer lacks them."""
+    found: list[Mention] = []
+    known = [(m.start, m.end) for m in mentions]
+    for m in _NAME_LIST.finditer(text):
+        items = _list_items(m.group(0), m.start())
+        if len(items) < 3:
+            continue
+        spans = [(start, start + len(name)) for name, start in items]
+        if not any(any(s <= ks and ke <= e for ks, ke in known) for s, e in spans):
+            continue
+        for (name, _), (s, e) in zip(items, spans, strict=True):
+            key = name_key(name)
+            if any(ks < e and s < ke for ks, ke in known) or _inside(orgs, s, e) or not key \
+                    or key in NOT_PLACE_NAMES or name.isupper() or key.split()[0] in NOT_PLACE_NAMES:
+                continue
+            entries = index.lookup(key) or index.variants(name, frozenset({"settlement"}))
+            found.append(Mention(name, s, e, sentences.at(s), tuple(entries), cue="list"))
+            known.append((s, e))
+    return found
+
+
 def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sentences: Sentences,
                       taken: list[tuple[int, int]], orgs: list[tuple[int, int]]) -> list[Mention]:
     """Spellings the tables lack ('Khaniqain', 'Kifiri'), accepted only on strong evidence: a
@@ -341,6 +375,8 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
             continue
         for m in pattern.finditer(text):
             for group in range(1, (m.lastindex or 0) + 1):
+                if m.group(group) is None:
+                    continue
                 for name, start in _list_items(m.group(group), m.start(group)):
                     end = start + len(name)
                     key = name_key(name)
@@ -363,6 +399,11 @@ def _list_items(value: str, base: int) -> list[tuple[str, int]]:
             at = value.find(words[1], at)
             words = words[1:]
         piece = " ".join(words)
-        if piece and _capitalised(_LEADING_ARTICLE.sub("", piece) or piece):
+        parts = piece.split("-")
+        if len(parts) > 1 and all(len(p) >= 3 and p[0].isupper() and " " not in p and p.lower() not in ARTICLES
+                                  for p in parts):
+            for part in parts:  # 'Makhmour-Gwer front': two places
+                items.append((part, base + value.find(part, at)))
+        elif piece and _capitalised(_LEADING_ARTICLE.sub("", piece) or piece):
             items.append((piece, base + at))
     return items
