@@ -53,6 +53,7 @@ class Mention:
     candidates: tuple[GazetteerEntry, ...]  # empty: a cued name the gazetteer lacks
     cue: str = ""  # "village", "mount", "district", ... when a place cue introduced it
     role: str = "mentioned"  # operation | mentioned | dateline | actor
+    offset_from: tuple[float, str, int] | None = None  # "X, 10 km south of Y": (km, direction, Y's offset)
 
 
 @dataclass(frozen=True)

@@ -71,15 +71,19 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
         if first and first.lon is not None and first.lat is not None and first.country == "IQ" \
                 and len({e.key for e in located}) == 1 and (first.lon, first.lat) not in context:
             context.append((first.lon, first.lat))
+    chosen = {m.start: choose(m, context) for m in mentions}
     groups: dict[str, _Group] = {}
     for m in mentions:
-        entry = choose(m, context)
+        entry = chosen[m.start]
         key = entry.key if entry is not None else "unresolved:" + name_key(m.surface)
         group = groups.setdefault(key, _Group(entry, entry.name if entry else m.surface, []))
         group.mentions.append(m)
     places = []
     for group in groups.values():
         e = group.entry
+        if (e is None or e.lat is None) and (stated := _stated_point(group.mentions, chosen)) is not None:
+            places.append(_placed_by_text(article_id, group, *stated))
+            continue
         has_point = e is not None and e.lat is not None and e.lon is not None
         quote_from = next((m for m in group.mentions if m.role != "dateline"), group.mentions[0])
         places.append(Place(
@@ -95,6 +99,31 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
             offsets=tuple(m.start for m in group.mentions), country=e.country if e else "",
             population=e.population if e else 0))
     return places
+
+
+def _stated_point(mentions: list[Mention], chosen: dict[int, GazetteerEntry | None]
+                  ) -> tuple[float, float, str] | None:
+    """Where the text itself puts an unknown place: 'X, 10 km south of Kirkuk' -> a point 10 km south."""
+    from opmap.shapes import BEARINGS, GEOD
+
+    for m in mentions:
+        if m.offset_from is None:
+            continue
+        km, direction, anchor_at = m.offset_from
+        anchor = chosen.get(anchor_at)
+        if anchor is None or anchor.lat is None or anchor.lon is None or direction not in BEARINGS:
+            continue
+        lon, lat, _ = GEOD.fwd(anchor.lon, anchor.lat, BEARINGS[direction], km * 1000.0)
+        return lon, lat, f"{km:g} km {direction} of {anchor.name}, as the report states"
+    return None
+
+
+def _placed_by_text(article_id: str, group: _Group, lon: float, lat: float, basis: str) -> Place:
+    first = group.mentions[0]
+    return Place(article_id=article_id, name=group.name, type=_cue_type(first.cue), lon=round(lon, 6),
+                 lat=round(lat, 6), surfaces=tuple(m.surface for m in group.mentions),
+                 roles=tuple(dict.fromkeys(m.role for m in group.mentions)), quote=first.sentence, precision=2,
+                 entry_key="", geocoder="text", source=basis, offsets=tuple(m.start for m in group.mentions))
 
 
 def _cue_type(cue: str) -> str:

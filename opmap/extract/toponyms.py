@@ -76,6 +76,9 @@ FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heig
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
                            "near", "while", "with", "for", "a", "an", "when", "but", "both"})
+_LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|around\s+|roughly\s+|nearly\s+)*"
+                         r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
+                         r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
 _NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+{_NAME}")
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
 CUE_HINTS = {"village": ("village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
@@ -196,7 +199,22 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             mentions = [m for m in mentions if m not in overlapping]
             mentions.append(cued)
     mentions.sort(key=lambda m: m.start)
-    return [replace(m, role=_role(text, m, mentions)) if m.role != "dateline" else m for m in mentions]
+    return [replace(m, role=_role(text, m, mentions) if m.role != "dateline" else m.role,
+                    offset_from=_offset_from(text, m, mentions)) for m in mentions]
+
+
+def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[float, str, int] | None:
+    """'X, 10 km south of Kirkuk': how far and which way X lies from a place the text names."""
+    m = _LOCATED_BY.match(text, mention.end)
+    if not m:
+        return None
+    anchor = next((a for a in mentions if m.end() <= a.start <= m.end() + 40), None)
+    if anchor is None:
+        return None
+    km = float(m.group("distance")) * (1.609344 if m.group("unit").lower().startswith("mi") else 1.0)
+    from opmap.extract.areas import direction_code
+
+    return km, direction_code(m.group("direction")), anchor.start
 
 
 def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
@@ -313,8 +331,8 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
             start, end = span[0].start, span[-1].end
             if any(s < end and start < e for s, e in taken) or _inside(orgs, start, end):
                 continue
-            if j_next_is_name(text, tokens, i + length - 1):
-                continue
+            if j_next_is_name(text, tokens, i + length - 1) or index.lookup(name_key(text[start:end])):
+                continue  # a name the tables know was already accepted or rejected by the exact pass
             entries = index.variants(text[start:end])
             if entries:
                 found.append(Mention(text[start:end], start, end, sentences.at(start), tuple(entries),
@@ -326,7 +344,8 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
 
 def j_next_is_name(text: str, tokens: list[Token], j: int) -> bool:
     """True when the word after token j continues a capitalised name ('Sean Ryan')."""
-    return j + 1 < len(tokens) and _capitalised(tokens[j + 1].text) and text[tokens[j].end:tokens[j + 1].start] == " "
+    return j + 1 < len(tokens) and (_capitalised(tokens[j + 1].text) or tokens[j + 1].text.isdigit()) \
+        and text[tokens[j].end:tokens[j + 1].start] == " "
 
 
 def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,

@@ -1,0 +1,82 @@
+"""Place mentions: each place cue, organisations, lists, and names the gazetteer lacks. Our own words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from opmap.model import Article, Place
+from opmap.pipeline import Resources, process_article
+
+MONDAY = dt.date(2018, 7, 16)
+
+
+def places(text: str, resources: Resources) -> list[Place]:
+    return list(process_article(Article("t", text, "t.txt", published=MONDAY), resources).places)
+
+
+def surfaces(text: str, resources: Resources) -> list[str]:
+    return [s for p in places(text, resources) for s in p.surfaces]
+
+
+@pytest.mark.parametrize(("text", "surface", "kind"), [
+    ("Shelling hit Mount Zarwan overnight.", "Mount Zarwan", "mountain"),
+    ("Militants hid in the Qalat Mountains.", "Qalat Mountains", "range"),
+    ("Troops searched the village of Hilwan.", "Hilwan", "settlement"),
+    ("Troops searched Hilwan village.", "Hilwan", "settlement"),
+    ("Clashes broke out in Bor Kand district.", "Bor Kand district", "district"),
+    ("Clashes broke out in Zarwan province.", "Zarwan province", "governorate"),
+    ("Mortars landed on the outskirts of Hilwan.", "Hilwan", "settlement"),
+    ("Fighting flared on the Hilwan front.", "Hilwan", "settlement"),
+])
+def test_each_place_cue_reports_an_unknown_name(text: str, surface: str, kind: str, resources: Resources) -> None:
+    [place] = [p for p in places(text, resources) if surface in p.surfaces]
+    assert place.lon is None and place.type == kind
+
+
+def test_road_between_two_towns_is_one_mention(resources: Resources) -> None:
+    assert surfaces("Convoys used the Erbil-Mosul road again.", resources) == ["Erbil-Mosul road"]
+
+
+def test_unit_words_pick_the_unit(resources: Resources) -> None:
+    found = {p.name: p.surfaces for p in places(
+        "Raids continued in Diyala province and in the province of Kirkuk, near Daquq district.", resources)}
+    assert found["Diyala Governorate"] == ("Diyala province",)
+    assert found["Kirkuk Governorate"] == ("province of Kirkuk",)
+    assert found["Daquq District"] == ("Daquq district",)
+
+
+def test_organisation_names_hold_no_places(resources: Resources) -> None:
+    text = ("The Kurdistan Region Security Council, the Kurdistan Democratic Party and the Kurdistan "
+            "Workers' Party commented, as did the Islamic State of Iraq and the Levant and Kurdistan 24.")
+    assert surfaces(text, resources) == []
+
+
+def test_person_named_like_a_place_is_not_a_place(resources: Resources) -> None:
+    assert surfaces("The spokesman, Halgurd Hekmat, said nothing more.", resources) == []
+
+
+def test_country_adjective_before_border(resources: Resources) -> None:
+    found = {p.name: p.surfaces for p in places("Drones crossed the Iranian border and the Turkish border.",
+                                                 resources)}
+    assert found == {"Iran": ("Iranian border",), "Turkey": ("Turkish border",)}
+
+
+def test_capitalised_region_adjective_belongs_to_the_name(resources: Resources) -> None:
+    assert surfaces("Fighting in Northern Iraq continued; in northern Iraq, too.", resources) == [
+        "Northern Iraq", "Iraq"]
+
+
+def test_names_in_a_list_with_a_known_place(resources: Resources) -> None:
+    found = places("Attacks were reported in Hawija, Zarwan, Bor Kand and Daquq.", resources)
+    unknown = sorted(p.name for p in found if p.lon is None)
+    assert unknown == ["Bor Kand", "Zarwan"]
+
+
+def test_text_locates_an_unknown_place(resources: Resources) -> None:
+    found = {p.name: p for p in places("They retook the village of Zarqa Tepe, 10 km south of Kirkuk, on Monday.", resources)}
+    tepe, kirkuk = found["Zarqa Tepe"], found["Kirkuk"]
+    assert tepe.precision == 2 and tepe.lon == pytest.approx(kirkuk.lon, abs=1e-6)
+    assert kirkuk.lat - tepe.lat == pytest.approx(0.09, abs=0.002)
+    assert tepe.zone == "disputed"
