@@ -14,6 +14,7 @@ import pickle
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -125,7 +126,7 @@ class CsvSource:
             alt_names=tuple(a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip()))
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity, so answers can be memoised per index
 class GazetteerIndex:
     """Entries and a name-key → entry-positions map; what the matcher and the resolver read."""
 
@@ -172,6 +173,9 @@ class GazetteerIndex:
         return [self.entries[i] for i in self.names.get(key, ())]
 
     def variants(self, surface: str, types: frozenset[str] | None = None) -> list[GazetteerEntry]:
+        return _variants(self, surface, types)
+
+    def close_variants(self, surface: str, types: frozenset[str] | None = None) -> list[GazetteerEntry]:
         """The one Iraqi entry a spelling the tables lack most likely means, or [] when unsure.
 
         Candidates share the name's consonant skeleton, are close in spelling to one of the entry's
@@ -189,6 +193,12 @@ class GazetteerIndex:
                  if score >= needed or (len(bones) >= 4 and score >= VARIANT_SIMILARITY_LONG)]
         iraqi = [e for e in close if e.country == "IQ" and (types is None or e.type in types)]
         return iraqi if len({e.key for e in iraqi}) == 1 else []
+
+
+@lru_cache(maxsize=1 << 14)
+def _variants(index: GazetteerIndex, surface: str, types: frozenset[str] | None) -> list[GazetteerEntry]:
+    """Memoised `GazetteerIndex.close_variants`: a report repeats its names, a corpus even more."""
+    return index.close_variants(surface, types)
 
 
 def _districts_at_their_seats(entries: list[GazetteerEntry]) -> list[GazetteerEntry]:

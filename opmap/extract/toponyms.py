@@ -389,10 +389,14 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     found: list[Mention] = []
     seen: set[tuple[int, int]] = set()
     lowered = text.lower()
+    spans = [sentences.span(i) for i in range(len(sentences))]
     for cue, pattern in CUES:
-        if not any(hint in lowered for hint in CUE_HINTS[cue]):
+        hints = CUE_HINTS[cue]
+        if not any(hint in lowered for hint in hints):
             continue
-        for m in pattern.finditer(text):
+        # run the pattern only over the sentences that hold one of its cue words
+        windows = [(a, b) for a, b in spans if any(lowered.find(h, a, b) != -1 for h in hints)]
+        for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             for group in range(1, (m.lastindex or 0) + 1):
                 if m.group(group) is None:
                     continue
