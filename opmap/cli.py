@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--online", nargs="?", const="nominatim", default=None, metavar="PROVIDER",
                      help="also ask an online geocoder (geopy provider name; default nominatim) for places "
                           "the offline gazetteer cannot locate; off unless given")
+    run.add_argument("--offline", action="store_true", help="never go online, whatever the config file says")
     run.add_argument("--online-domain", default=None, help="the provider's host[:port], e.g. a self-hosted Nominatim")
     run.add_argument("--user-agent", default=None, help="User-Agent for the online geocoder (Nominatim requires one)")
     gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer")
@@ -41,10 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "gazetteer":
         return _gazetteer(args)
     try:
-        from opmap.online import OnlineSettings
+        from opmap.online import OnlineSettings, settings_from_config
         from opmap.pipeline import DEFAULT_OUT, run
 
-        online = OnlineSettings(args.online, args.online_domain, args.user_agent) if args.online else None
+        if args.offline:
+            online = None
+        elif args.online:
+            online = OnlineSettings(args.online, args.online_domain, args.user_agent)
+        else:
+            online = settings_from_config()
         summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online)
     except OpmapError as exc:
         print(f"opmap: {exc}", file=sys.stderr)

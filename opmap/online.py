@@ -33,6 +33,46 @@ class OnlineSettings:
     min_delay_s: float | None = None
 
 
+def config_path() -> Path:
+    """The user's config file: OPMAP_CONFIG, else opmap.toml in the platform's config folder."""
+    import os
+
+    if os.environ.get("OPMAP_CONFIG"):
+        return Path(os.environ["OPMAP_CONFIG"])
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("opmap")) / "opmap.toml"
+
+
+def settings_from_config(path: Path | None = None) -> OnlineSettings | None:
+    """Online settings from the config file's [online] table, or None when it has none.
+
+        [online]
+        provider = "nominatim"        # any geopy provider name
+        domain = "nominatim.example"  # optional: a self-hosted server
+        user_agent = "my-team-opmap"
+        min_delay_s = 1.0
+    """
+    import tomllib
+
+    from opmap.errors import DataError
+
+    path = path or config_path()
+    if not path.is_file():
+        return None
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("online")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"{path}: unreadable config ({exc})") from exc
+    if not isinstance(table, dict) or table.get("enabled") is False:
+        return None
+    unknown = set(table) - {"provider", "domain", "user_agent", "min_delay_s", "enabled"}
+    if unknown:
+        raise DataError(f"{path}: unknown [online] setting(s) {', '.join(sorted(unknown))}")
+    return OnlineSettings(str(table.get("provider", "nominatim")), table.get("domain"), table.get("user_agent"),
+                          float(table["min_delay_s"]) if "min_delay_s" in table else None)
+
+
 @dataclass(frozen=True)
 class OnlineAnswer:
     lon: float

@@ -10,6 +10,8 @@ import pytest
 
 # Nothing a developer imported or built on this machine (gazetteers, zones) may leak into a test run.
 os.environ["OPMAP_DATA_DIR"] = tempfile.mkdtemp(prefix="opmap-test-data-")
+# ... nor a config file that would send a test online.
+os.environ["OPMAP_CONFIG"] = os.path.join(os.environ["OPMAP_DATA_DIR"], "no-config.toml")
 
 from opmap.pipeline import EXAMPLES, Resources, RunSummary, run
 

@@ -107,3 +107,35 @@ def test_without_online_nothing_reaches_the_network(monkeypatch: pytest.MonkeyPa
     summary = run([tmp_path / "r.txt"], tmp_path / "out")
     assert summary.results and not summary.errors
     assert attempts == []
+
+
+def test_config_file_turns_online_on(nominatim: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "opmap.toml"
+    config.write_text(f'[online]\nprovider = "nominatim"\ndomain = "{nominatim}"\nuser_agent = "opmap-tests"\n'
+                      "min_delay_s = 0\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text(f"published: 2018-07-19\n\n{REPORT}", encoding="utf-8")
+    env = {**__import__("os").environ, "OPMAP_CONFIG": str(config), "OPMAP_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-m", "opmap.cli", "run", str(tmp_path / "r.txt"), "--out",
+                             str(tmp_path / "out")], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "out" / "places.geojson").read_text(encoding="utf-8"))
+    tepe = next(f for f in data["features"] if f["properties"]["name"] == "Zarqa Tepe")
+    assert tepe["geometry"]["coordinates"] == [44.2101, 35.6123] and tepe["properties"]["geocoder"] == "nominatim"
+    offline = subprocess.run([sys.executable, "-m", "opmap.cli", "run", str(tmp_path / "r.txt"), "--offline",
+                              "--out", str(tmp_path / "out2")], capture_output=True, text=True, env=env, check=False)
+    assert offline.returncode == 0
+    data = json.loads((tmp_path / "out2" / "places.geojson").read_text(encoding="utf-8"))
+    assert next(f for f in data["features"] if f["properties"]["name"] == "Zarqa Tepe")["geometry"] is None
+
+
+def test_bad_config_is_one_clear_error(tmp_path: Path) -> None:
+    from opmap.errors import DataError
+    from opmap.online import settings_from_config
+
+    config = tmp_path / "opmap.toml"
+    config.write_text('[online]\nprovder = "nominatim"\n', encoding="utf-8")
+    with pytest.raises(DataError, match="unknown \\[online\\] setting"):
+        settings_from_config(config)
