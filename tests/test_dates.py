@@ -42,3 +42,20 @@ def test_no_publication_date_needs_a_year() -> None:
 def test_basis_says_what_was_read() -> None:
     _, basis = event_date("Cleared on Monday night.", THURSDAY)
     assert "Monday" in basis and "2018-07-19" in basis
+
+
+def test_the_day_a_statement_was_made_is_not_the_event_day() -> None:
+    monday = dt.date(2016, 5, 30)
+    text = "Villages fell, said a Peshmerga commander on Monday. On early Sunday morning the assault began."
+    assert event_date(text, monday)[0] == dt.date(2016, 5, 29)
+    assert event_date("The ministry in a tweet on Monday said strikes hit on Sunday.", monday)[0] == \
+        dt.date(2016, 5, 29)
+
+
+def test_a_quoted_today_is_the_speakers_day() -> None:
+    text = "Hills were cleared on 16 July. “Our partners fought well today,” the colonel said."
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 16)
+
+
+def test_a_range_gives_its_first_day() -> None:
+    assert event_date("Date15 October 2017 – 27 October 2017", None)[0] == dt.date(2017, 10, 15)

@@ -3,8 +3,10 @@
 "on Monday night" in a report published Thursday 19 July 2018 is 2018-07-16; "yesterday",
 "last night", "overnight" are the day before publication; "today" and "this morning" the day itself;
 "July 16" or "16 July 2018" are read as written (year from the publication date when absent).
-Of the dates a report gives, the first one within the two weeks up to publication wins; failing
-that, the first one not after publication; failing that, the publication date (basis says so).
+Of the dates a report gives, those within the two weeks up to publication count (failing that, those
+not after publication); among them relative day words beat written dates, and both beat the day a
+statement was made ("said on Monday"); then the first in the text wins. With none, the publication
+date stands, and the basis says so. A range ("15-27 October") gives its first day.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September
          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _MONTH2 = _MONTH.replace("?P<month>", "?P<month2>")
 EXPLICIT = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+    rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
     rf"|\b{_MONTH2}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>(?:19|20)\d\d))?")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+past\s+|past\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
                      r"Friday|Saturday|Sunday)s?\b(?!\s*,?\s*(?:\d{1,2}\s+)?(?:January|February|March|April|May|"
@@ -33,11 +35,24 @@ _OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before"
 RECENT_DAYS = 14
 
 
+REPORTING = re.compile(r"\b(?:said|says|told|tells|announced|stated|reported|added|confirmed|statement|"
+                       r"tweet|tweeted|published|wrote|declared)\b[^.;]{0,40}$", re.IGNORECASE)
+REPORTING_AFTER = re.compile(r"^[^.;]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class DateCandidate:
     date: dt.date
     position: int
     phrase: str
+    explicit: bool = False
+    reporting: bool = False  # 'said on Monday': the day of the statement, not of the event
+
+    @property
+    def rank(self) -> int:
+        """Relative day words first (news gives the event's day that way), then written dates, then
+        the days that statements were made."""
+        return 2 if self.reporting else 1 if self.explicit else 0
 
 
 def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
@@ -69,21 +84,35 @@ def _weekday(m: re.Match[str], published: dt.date) -> dt.date:
     return published - dt.timedelta(days=back)
 
 
+def _reporting(text: str, at: int, end: int | None = None) -> bool:
+    """True for the day a statement was made ('said on Monday', 'in a tweet on Friday said') and for
+    day words inside a quotation (the speaker's 'today' is not the report's)."""
+    if REPORTING.search(text, max(0, at - 60), at):
+        return True
+    if end is not None and REPORTING_AFTER.match(text, end):
+        return True
+    paragraph = text.rfind("\n", 0, at) + 1
+    return text.rfind("“", paragraph, at) > text.rfind("”", paragraph, at)
+
+
 def date_candidates(text: str, published: dt.date | None) -> list[DateCandidate]:
     found: list[DateCandidate] = []
     for m in EXPLICIT.finditer(text):
         date = _explicit(m, published)
         if date is not None:
-            found.append(DateCandidate(date, m.start(), m.group(0)))
+            found.append(DateCandidate(date, m.start(), m.group(0), explicit=True,
+                                       reporting=_reporting(text, m.start(), m.end())))
     if published is not None:
         explicit_spans = [(c.position, c.position + len(c.phrase)) for c in found]
         for m in WEEKDAY.finditer(text):
             if any(s <= m.start() < e for s, e in explicit_spans):
                 continue
-            found.append(DateCandidate(_weekday(m, published), m.start(), m.group(0)))
+            found.append(DateCandidate(_weekday(m, published), m.start(), m.group(0),
+                                       reporting=_reporting(text, m.start(), m.end())))
         for m in RELATIVE.finditer(text):
             offset = _OFFSETS.get(m.group("word").lower(), 0)
-            found.append(DateCandidate(published + dt.timedelta(days=offset), m.start(), m.group(0)))
+            found.append(DateCandidate(published + dt.timedelta(days=offset), m.start(), m.group(0),
+                                       reporting=_reporting(text, m.start(), m.end())))
     found.sort(key=lambda c: c.position)
     return found
 
@@ -96,7 +125,7 @@ def event_date(text: str, published: dt.date | None, title: str = "") -> tuple[d
             recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
             candidates = recent or [c for c in candidates if c.date <= published]
         if candidates:
-            best = candidates[0]
+            best = min(candidates, key=lambda c: (c.rank, c.position))
             relative = published is not None and not EXPLICIT.fullmatch(best.phrase)
             basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
                                           and published else "")
