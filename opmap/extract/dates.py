@@ -35,8 +35,14 @@ _OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before"
 RECENT_DAYS = 14
 
 
-REPORTING = re.compile(r"\b(?:said|says|told|tells|announced|stated|reported|added|confirmed|statement|"
-                       r"tweet|tweeted|published|wrote|declared)\b[^.;]{0,40}$", re.IGNORECASE)
+# A reporting word, then only names, articles, prepositions and words for the statement itself, up to
+# the day: 'said a Peshmerga commander on Monday', 'in a tweet on Friday' (not 'said strikes hit on Sunday').
+REPORTING = re.compile(r"\b(?:[Ss]aid|[Ss]ays|told|tells|announced|stated|reported|added|confirmed|statement|"
+                       r"tweet|tweeted|published|wrote|declared)\b,?"
+                       r"(?:\s+(?:[A-Z][\w'’-]*|a|an|the|on|in|to|by|of|at|late|early|during|press|news|"
+                       r"conference|briefing|interview|statement|tweet|post|commander|spokesman|spokesperson|official|officials|"
+                       r"source|sources|officer|minister|ministry|council|command|general|colonel|media|agency|"
+                       r"military|security|local|senior|kurdish|iraqi),?)*\s+$")
 REPORTING_AFTER = re.compile(r"^[^.;]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted)\b", re.IGNORECASE)
 
 
