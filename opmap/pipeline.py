@@ -29,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
 DEFAULT_OUT = ROOT / "maps"
 CITY_POPULATION = 250_000
+# Rank of feature types from most to least specific, for placing an area the report gives no anchor.
+SPECIFICITY = {"district": 1, "subdistrict": 1, "governorate": 2, "region": 3, "country": 4, "river": 3}
+PROVINCE_SCALE_KM2 = 2_000.0
+COUNTRY_SCALE_KM2 = 10_000.0
 CLEAR_SHARE = 0.75
 TOWN_DENSITY_PER_KM2 = 2000.0
 MAX_TOWN_RADIUS_M = 10_000.0
@@ -128,12 +132,16 @@ def _nearest_in_text(candidates: list[Place], at: int) -> Place:
     return min(candidates, key=lambda p: min(abs(o - at) for o in p.offsets))
 
 
-def main_place(places: Sequence[Place]) -> Place | None:
-    """The report's first located place that is not a dateline or a country/region."""
-    for p in places:
-        if p.lon is not None and p.type not in BROAD_TYPES and p.roles != ("dateline",):
-            return p
-    return next((p for p in places if p.lon is not None and p.roles != ("dateline",)), None)
+def main_place(places: Sequence[Place], area_km2: float = 0.0) -> Place | None:
+    """Where a report's unanchored area most likely lies: its first located, non-dateline place of the
+    most specific kind (a town before a governorate before a region before a country), or, for an
+    area too large for a town's surroundings, the first that could hold it."""
+    located = [p for p in places if p.lon is not None and p.roles != ("dateline",)]
+    if area_km2 >= COUNTRY_SCALE_KM2:
+        located = [p for p in located if p.type in ("country", "region")] or located
+    elif area_km2 >= PROVINCE_SCALE_KM2:
+        located = [p for p in located if p.type in ("governorate", "region", "country")] or located
+    return min(located, key=lambda p: SPECIFICITY.get(p.type, 0), default=None)
 
 
 def anchor_extent_m(place: Place) -> float:
@@ -163,7 +171,7 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
         return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
                           statement.flag or "no figure in km²", "unknown")
     if not located or (direction == "between" and len(located) < 2):
-        fallback = main_place(places)
+        fallback = main_place(places, statement.area_km2)
         if fallback is None:
             return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
                               "no located anchor in the report: not mapped", "unknown")
