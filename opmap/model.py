@@ -115,6 +115,42 @@ class AreaReport:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A counted thing as the report gives it: 'about 500 Peshmerga', 'five tunnels destroyed'."""
+
+    what: str
+    value: float
+    written: str
+    hedge: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Casualty:
+    """Killed, wounded or captured, by side: '14 ISIS fighters were killed'."""
+
+    side: str
+    kind: str  # killed | wounded | captured
+    count: float
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one report says of one operation: who, with whose support, how many, at what cost."""
+
+    article_id: str
+    event_date: dt.date | None
+    actors: tuple[str, ...]
+    support: tuple[tuple[str, str], ...]  # (supporting actor, kind)
+    force_sizes: tuple[Figure, ...]
+    casualties: tuple[Casualty, ...]
+    destroyed: tuple[Figure, ...]
+    villages_cleared: tuple[str, ...]
+    operation_id: str = ""  # shared by the reports that tell the same operation
+
+
+@dataclass(frozen=True)
 class ArticleResult:
     """Everything opmap learnt from one article."""
 
@@ -124,3 +160,4 @@ class ArticleResult:
     event_date: dt.date | None
     date_basis: str
     warnings: tuple[str, ...] = field(default=())
+    operation: Operation | None = None

@@ -15,6 +15,7 @@ from pathlib import Path
 from opmap.errors import InputError
 from opmap.extract.areas import find_areas
 from opmap.extract.dates import event_date
+from opmap.extract.operations import operation_of
 from opmap.extract.sentences import Sentences
 from opmap.extract.toponyms import find_mentions
 from opmap.gazetteer import GazetteerIndex, load_index
@@ -215,7 +216,8 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     areas = tuple(shape_area(article, s, places, resources.zones) for s in statements)
     places = infer_unlocated_zones(places, areas)
     warnings = () if places else (f"{article.path}: no place names found in the report",)
-    return ArticleResult(article, tuple(places), areas, date, basis, warnings)
+    operation = operation_of(article.id, article.text, mentions, date)
+    return ArticleResult(article, tuple(places), areas, date, basis, warnings, operation)
 
 
 def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),

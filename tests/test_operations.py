@@ -1,0 +1,45 @@
+"""Operations: actors, support, force size, casualties by side, things destroyed, villages cleared."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from opmap.extract.operations import actors, casualties, destroyed, force_sizes, support
+from opmap.model import Article
+from opmap.pipeline import Resources, process_article
+
+REPORT = ("Backed by coalition airstrikes, about 600 Peshmerga and the Iraqi army pushed into the hills on "
+          "Tuesday. Nine ISIS fighters were killed and two Peshmerga were wounded. Three tunnels used by the "
+          "militants were destroyed, and the Counter-Terrorism Service later captured 4 militants.")
+
+
+def test_actors_in_order() -> None:
+    assert actors(REPORT) == ("Coalition", "Peshmerga", "Iraqi security forces", "ISIS")
+
+
+def test_support() -> None:
+    assert support(REPORT) == (("Coalition", "airstrikes"),)
+    assert support("The Combined Joint Task Force provided air support for the Peshmerga.") == (
+        ("Coalition", "air support"),)
+
+
+def test_force_size_with_hedge() -> None:
+    [force] = force_sizes(REPORT)
+    assert (force.what, force.value, force.hedge) == ("Peshmerga", 600, "about")
+
+
+def test_casualties_by_side() -> None:
+    found = {(c.side, c.kind, c.count) for c in casualties(REPORT)}
+    assert found == {("ISIS", "killed", 9), ("Peshmerga", "wounded", 2), ("ISIS", "captured", 4)}
+
+
+def test_things_destroyed() -> None:
+    [tunnels] = destroyed(REPORT)
+    assert (tunnels.what, tunnels.value) == ("tunnels destroyed", 3)
+
+
+def test_villages_cleared_come_from_clearing_sentences(resources: Resources) -> None:
+    text = "Peshmerga liberated the villages of Hilwan and Bor Kand near Kirkuk. The village of Zarwan was calm."
+    result = process_article(Article("v", text, "v.txt", published=dt.date(2018, 7, 19)), resources)
+    assert result.operation is not None
+    assert result.operation.villages_cleared == ("Hilwan", "Bor Kand")
