@@ -43,3 +43,17 @@ def test_villages_cleared_come_from_clearing_sentences(resources: Resources) -> 
     result = process_article(Article("v", text, "v.txt", published=dt.date(2018, 7, 19)), resources)
     assert result.operation is not None
     assert result.operation.villages_cleared == ("Hilwan", "Bor Kand")
+
+
+def test_same_operation_told_by_two_reports_is_one(tmp_path, resources: Resources) -> None:  # type: ignore[no-untyped-def]
+    from opmap.pipeline import group_operations
+
+    one = Article("a", "Peshmerga cleared 30 km² south of Makhmour on Monday.", "a.txt",
+                  published=dt.date(2018, 7, 17))
+    two = Article("b", "Kurdish forces retook villages near Makhmour on Monday night.", "b.txt",
+                  published=dt.date(2018, 7, 18))
+    far = Article("c", "Militants attacked a checkpoint near Sinjar on Monday.", "c.txt",
+                  published=dt.date(2018, 7, 17))
+    results = group_operations([process_article(a, resources) for a in (one, two, far)])
+    ids = [r.operation.operation_id for r in results if r.operation]
+    assert ids[0] == ids[1] != ids[2]
