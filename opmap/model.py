@@ -40,6 +40,7 @@ class GazetteerEntry:
     population: int = 0
     alt_names: tuple[str, ...] = ()
     table: str = "geonames"  # which source it came from: geonames | curated | user
+    line: tuple[tuple[float, float], ...] = ()  # lon/lat vertices for a linear feature (a road)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Place:
     offsets: tuple[int, ...] = ()  # text offsets of its mentions
     country: str = ""  # ISO code of the gazetteer entry's country
     population: int = 0  # from the gazetteer, where known
+    line: tuple[tuple[float, float], ...] = ()  # lon/lat vertices when the place is a line (a road)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
             source=e.source if e else "", zone=e.zone if e and e.zone else "unknown",
             zone_basis=e.zone_basis if e and e.zone else "",
             offsets=tuple(m.start for m in group.mentions), country=e.country if e else "",
-            population=e.population if e else 0))
+            population=e.population if e else 0, line=e.line if e else ()))
     return places
 
 

@@ -4,7 +4,8 @@ Shape model per relation (all in a local azimuthal equidistant projection centre
 - compass direction ("south of X"): a circular sector with its apex at the anchor, centred on the
   bearing, 90° wide (a combination such as "north and east of" widens it to cover both);
 - "around X" / "near X", or no relation at all: a disc centred on the anchor;
-- "between X and Y": an ellipse centred midway, its long axis along X–Y (at most 4:1).
+- "between X and Y": an ellipse centred midway, its long axis along X–Y (at most 4:1);
+- "along the X-Y road": a corridor of even width on both sides of the road's line.
 The stated area is met geodesically (pyproj.Geod) to well within 1 % by rescaling once. The
 uncertainty band is the distance by which the true area may lie beyond the polygon.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyproj
-from shapely.geometry import Polygon
+from shapely.geometry import LineString, Polygon
 from shapely.geometry.polygon import orient
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -84,6 +85,30 @@ def _build(centre: tuple[float, float], model: str, scale: float, bearing: float
     xs, ys = zip(*_local_ring(model, scale, bearing, half_angle, major_bearing, ratio, inner), strict=True)
     lons, lats = _to_lonlat(round(centre[0], 6), round(centre[1], 6)).transform(xs, ys)
     return orient(Polygon(zip(lons, lats, strict=True)), sign=1.0)
+
+
+def corridor_shape(line: tuple[tuple[float, float], ...], area_km2: float) -> Shape:
+    """'along the X-Y road': a band of even width on both sides of the line, of the stated area."""
+    lon0 = sum(p[0] for p in line) / len(line)
+    lat0 = sum(p[1] for p in line) / len(line)
+    to_lonlat = _to_lonlat(round(lon0, 6), round(lat0, 6))
+    to_local = pyproj.Transformer.from_crs("EPSG:4326", to_lonlat.source_crs, always_xy=True)
+    xs, ys = to_local.transform([p[0] for p in line], [p[1] for p in line])
+    local = LineString(zip(xs, ys, strict=True))
+    target = area_km2 * 1e6
+    length = local.length
+    # buffer area = 2 w L + pi w^2 (round caps): solve for the half-width w
+    half_width = (-2 * length + math.sqrt(4 * length ** 2 + 4 * math.pi * target)) / (2 * math.pi)
+    polygon = Polygon()
+    for _ in range(3):
+        band = local.buffer(half_width, quad_segs=16)
+        lons, lats = to_lonlat.transform(*band.exterior.xy)
+        polygon = orient(Polygon(zip(lons, lats, strict=True)), sign=1.0)
+        factor = target / (geodesic_area_km2(polygon) * 1e6)
+        if abs(factor - 1) < 1e-5:
+            break
+        half_width *= factor
+    return Shape(polygon, "corridor", round(half_width, 1), 2)
 
 
 def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_km2: float,

@@ -91,3 +91,8 @@ def test_coreference_to_the_last_mountain(resources: Resources) -> None:
 ])
 def test_direction_codes(words: str, code: str) -> None:
     assert direction_code(words) == code
+
+
+def test_along_a_road(resources: Resources) -> None:
+    [found] = areas("Peshmerga cleared 50 square kilometres along the Erbil-Mosul road on Monday.", resources)
+    assert found.direction == "along" and found.anchor_surfaces == ("Erbil-Mosul road",)

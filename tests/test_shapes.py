@@ -63,3 +63,16 @@ def test_any_anchor_area_and_direction(lon: float, lat: float, km2: float, direc
         wanted = {"N+E": 45.0, "S+W": 225.0}[direction]
         assert min(abs(b - wanted), 360 - abs(b - wanted)) <= 22.5
     assert not math.isnan(shape.uncertainty_m)
+
+
+def test_corridor_along_a_line_has_the_area_and_follows_it() -> None:
+    from shapely.geometry import Point
+
+    from opmap.shapes import corridor_shape
+
+    line = ((44.009, 36.191), (43.119, 36.335))
+    shape = corridor_shape(line, 50.0)
+    assert shape.model == "corridor" and shape.polygon.is_valid
+    assert geodesic_area_km2(shape.polygon) == pytest.approx(50.0, rel=0.01)
+    assert shape.polygon.contains(Point(43.564, 36.263))  # the middle of the road
+    assert not shape.polygon.contains(Point(43.564, 36.35))  # ten km off it

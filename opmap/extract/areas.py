@@ -65,6 +65,7 @@ DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*(?:and|-|/|&)\s*{_DIR_WORD}
                        rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside)\s+of\b",
                        re.IGNORECASE)
 BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
+ALONG = re.compile(r"\b(?:along|alongside|on both sides of|astride)\b", re.IGNORECASE)
 AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicinity of|on the outskirts of|"
                     r"outskirts of|in the area of|in the region of|vicinity of)\b", re.IGNORECASE)
 _COREFERENCE = re.compile(r"^\s*the\s+(mountains?|range|ridge|city|town|village|province|governorate|"
@@ -164,6 +165,10 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         words = m.group("dir") or m.group("dir2") or m.group("dir3")
         if anchors:
             found.append(_Relation(direction_code(words), m.group(0), anchors, 3 if same else 2))
+    for m in ALONG.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions)
+        if anchors:
+            found.append(_Relation("along", m.group(0), anchors, 3 if same else 2))
     for m in AROUND.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:

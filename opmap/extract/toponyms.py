@@ -158,7 +158,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for m in ROAD.finditer(text):
-        entries = tuple(index.lookup(name_key(m.group(1))))
+        entries = road_between(m.group(1), index) or tuple(index.lookup(name_key(m.group(1))))
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
         taken.append((m.start(1), m.end(1)))
     i = 0
@@ -269,6 +269,27 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
                     break
         entries = typed or entries
     return start, end, j, entries, cue
+
+
+def road_between(surface: str, index: GazetteerIndex) -> tuple[GazetteerEntry, ...]:
+    """'the Erbil-Mosul road': a straight line between its two named ends, when both are known towns."""
+    ends = re.match(r"^(.+?)[-–‐](.+?)\s+(?:road|highway)$", surface, re.IGNORECASE)
+    if not ends:
+        return ()
+    points = []
+    for name in ends.groups():
+        towns = [e for e in index.lookup(name_key(name)) if e.type == "settlement" and e.lat is not None
+                 and e.lon is not None]
+        if not towns:
+            return ()
+        best = min(towns, key=lambda e: (e.country != "IQ", -e.population))
+        points.append((best, (float(best.lon), float(best.lat))))  # type: ignore[arg-type]
+    (a, pa), (b, pb) = points
+    return (GazetteerEntry(
+        key=f"road:{a.key}-{b.key}", name=f"{a.name}-{b.name} road", type="road",
+        lat=(pa[1] + pb[1]) / 2, lon=(pa[0] + pb[0]) / 2, precision=2, country="IQ",
+        source=f"straight line between {a.name} and {b.name}, the ends the report names", table="derived",
+        line=(pa, pb)),)
 
 
 def _part_of_longer_name(text: str, tokens: list[Token], i: int, j: int, index: GazetteerIndex) -> bool:
