@@ -98,6 +98,7 @@ class AreaStatement:
     anchor_surfaces: tuple[str, ...] = ()
     anchor_offsets: tuple[int, ...] = ()  # text offsets of the anchor mentions
     flag: str = ""
+    distance_km: float | None = None  # '10 km south of X': the area lies that far from its anchor
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from opmap.model import AreaReport, AreaStatement, Article, ArticleResult, Place
 from opmap.online import OnlineGeocoder, OnlineSettings
 from opmap.reading import read_articles
 from opmap.resolve import resolve
-from opmap.shapes import area_shape, corridor_shape
+from opmap.shapes import BEARINGS, area_shape, corridor_shape, offset_disc
 from opmap.zones import ZoneMap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,8 +181,11 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
         basis = (f"anchor{' ' + anchors[0].name if anchors else ''} not located; placed around "
                  f"{fallback.name}, the report's main place")
         direction = None
-    if direction == "along" and located[0].line:
-        shape = corridor_shape(located[0].line, statement.area_km2)
+    first = located[0]
+    if direction == "along" and first.line:
+        shape = corridor_shape(first.line, statement.area_km2)
+    elif statement.distance_km and direction in BEARINGS and first.lon is not None and first.lat is not None:
+        shape = offset_disc((first.lon, first.lat), direction, statement.distance_km, statement.area_km2)
     else:
         shape = area_shape([(p.lon, p.lat) for p in located if p.lon is not None and p.lat is not None],
                            direction if direction != "along" else None, statement.area_km2,

@@ -5,7 +5,8 @@ Shape model per relation (all in a local azimuthal equidistant projection centre
   bearing, 90° wide (a combination such as "north and east of" widens it to cover both);
 - "around X" / "near X", or no relation at all: a disc centred on the anchor;
 - "between X and Y": an ellipse centred midway, its long axis along X–Y (at most 4:1);
-- "along the X-Y road": a corridor of even width on both sides of the road's line.
+- "along the X-Y road": a corridor of even width on both sides of the road's line;
+- "N km south of X": a disc centred N km from X on that bearing.
 The stated area is met geodesically (pyproj.Geod) to well within 1 % by rescaling once. The
 uncertainty band is the distance by which the true area may lie beyond the polygon.
 """
@@ -109,6 +110,14 @@ def corridor_shape(line: tuple[tuple[float, float], ...], area_km2: float) -> Sh
             break
         half_width *= factor
     return Shape(polygon, "corridor", round(half_width, 1), 2)
+
+
+def offset_disc(anchor: tuple[float, float], direction: str, distance_km: float, area_km2: float) -> Shape:
+    """'30 km² some 10 km south of X': a disc of the stated area centred that far from X that way."""
+    bearing, _ = direction_bearing(direction)
+    lon, lat, _ = GEOD.fwd(anchor[0], anchor[1], bearing, distance_km * 1000.0)
+    shape = area_shape([(lon, lat)], "around", area_km2)
+    return Shape(shape.polygon, "offset disc", shape.uncertainty_m, 2)
 
 
 def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_km2: float,

@@ -96,3 +96,8 @@ def test_direction_codes(words: str, code: str) -> None:
 def test_along_a_road(resources: Resources) -> None:
     [found] = areas("Peshmerga cleared 50 square kilometres along the Erbil-Mosul road on Monday.", resources)
     assert found.direction == "along" and found.anchor_surfaces == ("Erbil-Mosul road",)
+
+
+def test_distance_and_direction_from_an_anchor(resources: Resources) -> None:
+    [found] = areas("About 40 km² some 20 km south of Kirkuk were cleared on Monday.", resources)
+    assert (found.direction, found.distance_km, found.anchor_surfaces) == ("S", 20.0, ("Kirkuk",))

@@ -76,3 +76,14 @@ def test_corridor_along_a_line_has_the_area_and_follows_it() -> None:
     assert geodesic_area_km2(shape.polygon) == pytest.approx(50.0, rel=0.01)
     assert shape.polygon.contains(Point(43.564, 36.263))  # the middle of the road
     assert not shape.polygon.contains(Point(43.564, 36.35))  # ten km off it
+
+
+def test_offset_disc_lies_that_far_that_way() -> None:
+    from opmap.shapes import offset_disc
+
+    anchor = (44.392, 35.468)
+    shape = offset_disc(anchor, "S", 20.0, 40.0)
+    c = shape.polygon.centroid
+    bearing, _, metres = GEOD.inv(anchor[0], anchor[1], c.x, c.y)
+    assert metres == pytest.approx(20_000, rel=0.01) and abs(abs(bearing) - 180) < 1
+    assert geodesic_area_km2(shape.polygon) == pytest.approx(40.0, rel=0.01)

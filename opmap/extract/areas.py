@@ -128,6 +128,10 @@ class _Relation:
     text: str
     anchors: tuple[Mention, ...]
     strength: int  # 3 same-sentence compass/between, 2 neighbouring compass, 1 around/near
+    distance_km: float | None = None  # '10 km south of X'
+
+
+_DISTANCE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kms|kilomet(?:re|er)s?|miles?)\s*$", re.IGNORECASE)
 
 
 def _anchor_after(pos: int, text: str, mentions: list[Mention], limit: int = 1) -> tuple[Mention, ...]:
@@ -164,7 +168,12 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         anchors = _anchor_after(start + m.end(), text, mentions)
         words = m.group("dir") or m.group("dir2") or m.group("dir3")
         if anchors:
-            found.append(_Relation(direction_code(words), m.group(0), anchors, 3 if same else 2))
+            far = _DISTANCE_BEFORE.search(text, max(0, start + m.start() - 25), start + m.start())
+            distance = None
+            if far:
+                distance = float(far.group(1)) * (1.609344 if far.group(2).lower().startswith("mi") else 1.0)
+            found.append(_Relation(direction_code(words), (far.group(0) if far else "") + m.group(0), anchors,
+                                   3 if same else 2, distance))
     for m in ALONG.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
@@ -295,4 +304,5 @@ def _statement(text: str, sentences: Sentences, mentions: list[Mention], m: re.M
         area_km2=round(km2, 6) if km2 is not None else None, hedge=hedge, range_km2=range_km2, status=status,
         direction=relation.direction if relation else None, direction_text=relation.text if relation else "",
         anchor_surfaces=tuple(a.surface for a in relation.anchors) if relation else (),
-        anchor_offsets=tuple(a.start for a in relation.anchors) if relation else (), flag=flag)
+        anchor_offsets=tuple(a.start for a in relation.anchors) if relation else (), flag=flag,
+        distance_km=relation.distance_km if relation else None)
