@@ -59,3 +59,8 @@ def test_a_quoted_today_is_the_speakers_day() -> None:
 
 def test_a_range_gives_its_first_day() -> None:
     assert event_date("Date15 October 2017 – 27 October 2017", None)[0] == dt.date(2017, 10, 15)
+
+
+def test_background_days_give_way_to_the_latest() -> None:
+    text = "Militants captured the town on July 7. On July 10, aircraft struck their positions."
+    assert event_date(text, dt.date(2014, 7, 13))[0] == dt.date(2014, 7, 10)

@@ -5,7 +5,8 @@
 "July 16" or "16 July 2018" are read as written (year from the publication date when absent).
 Of the dates a report gives, those within the two weeks up to publication count (failing that, those
 not after publication); among them relative day words beat written dates, and both beat the day a
-statement was made ("said on Monday"); then the first in the text wins. With none, the publication
+statement was made ("said on Monday"); then the latest day wins (older days are background: "captured
+on August 7 ... on August 10 jets bombed"), or without a publication date the first in the text. With none, the publication
 date stands, and the basis says so. A range ("15-27 October") gives its first day.
 """
 
@@ -131,7 +132,9 @@ def event_date(text: str, published: dt.date | None, title: str = "") -> tuple[d
             recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
             candidates = recent or [c for c in candidates if c.date <= published]
         if candidates:
-            best = min(candidates, key=lambda c: (c.rank, c.position))
+            # news reports the latest thing that happened; older days in the window are background
+            latest_first = -1 if published is not None else 0
+            best = min(candidates, key=lambda c: (c.rank, latest_first * c.date.toordinal(), c.position))
             relative = published is not None and not EXPLICIT.fullmatch(best.phrase)
             basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
                                           and published else "")
