@@ -79,7 +79,8 @@ LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "
 _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|around\s+|roughly\s+|nearly\s+)*"
                          r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
                          r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
-_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+{_NAME}")
+_OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
+_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
 CUE_HINTS = {"village": ("village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
                          "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
@@ -314,16 +315,20 @@ def _capitalised_sentence_start(text: str, token: Token) -> bool:
 def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, mentions: list[Mention],
                    orgs: list[tuple[int, int]]) -> list[Mention]:
     """In a list of three or more capitalised names ('In Hawija, Zab, Rashad and Abasiya') of which
-    one is a known place, the others are places too, even when the gazetteer lacks them."""
+    one is a known place, or that ends 'and some other areas', the names are places, even when the
+    gazetteer lacks them."""
     found: list[Mention] = []
     known = [(m.start, m.end) for m in mentions]
     for m in _NAME_LIST.finditer(text):
-        items = _list_items(m.group(0), m.start())
+        listed = m.group(0)[:m.start("others") - m.start()] if m.group("others") else m.group(0)
+        items = _list_items(listed, m.start())
         if len(items) < 3:
             continue
         spans = [(start, start + len(name)) for name, start in items]
-        if not any(any(s <= ks and ke <= e for ks, ke in known) for s, e in spans):
-            continue
+        if not m.group("others") and not any(any(s <= ks and ke <= e for ks, ke in known) for s, e in spans):
+            continue  # a list is of places when it holds a known place, or ends 'and other areas'
+        items = [(n, st) for n, st in items if not re.fullmatch(r"(?:and\s+)?", n)]
+        spans = [(start, start + len(name)) for name, start in items]
         for (name, _), (s, e) in zip(items, spans, strict=True):
             key = name_key(name)
             if any(ks < e and s < ke for ks, ke in known) or _inside(orgs, s, e) or not key \
