@@ -79,6 +79,7 @@ class Place:
     country: str = ""  # ISO code of the gazetteer entry's country
     population: int = 0  # from the gazetteer, where known
     line: tuple[tuple[float, float], ...] = ()  # lon/lat vertices when the place is a line (a road)
+    controlled_by: str = ""  # who held the ground on the event date (disputed territory only; opmap.control)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class AreaReport:
     basis: str
     zone: str = "unknown"
     zone_shares: tuple[tuple[str, float], ...] = ()
+    controlled_by: str = ""  # who held most of its disputed part on the event date (opmap.control)
 
 
 @dataclass(frozen=True)

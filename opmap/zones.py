@@ -1,7 +1,8 @@
 """Zones: every place and area classified as kurdistan_region, disputed, federal_iraq or outside.
 
-Zone polygons come from a GeoJSON file with a `zone` property per feature: the shipped approximate
-default (`data/zones/default_zones.geojson`, see its README) or the user's own (`--zones FILE`).
+Zone polygons come from a GeoJSON file with a `zone` property per feature, picked in this order: the
+user's own (`--zones FILE`), the zones `opmap zones build` stored in the user data folder, the shipped
+approximate default (`data/zones/default_zones.geojson`, see its README).
 Points are classified with an STRtree; an area polygon gets `zone_shares` (zone -> fraction of its
 geodesic area) and `zone` = the largest share.
 """
@@ -18,11 +19,26 @@ from shapely.geometry.base import BaseGeometry
 
 from opmap.errors import DataError
 from opmap.shapes import GEOD
+from opmap.userdata import data_dir
 
 DEFAULT_ZONES = Path(__file__).resolve().parent.parent / "data" / "zones" / "default_zones.geojson"
+USER_ZONES_FILE = "zones.geojson"
 ZONE_NAMES = ("kurdistan_region", "disputed", "federal_iraq")
 ZONE_LABELS = {"kurdistan_region": "Kurdistan Region", "disputed": "Disputed territories",
                "federal_iraq": "Federal Iraq", "outside": "Outside Iraq", "unknown": "Unknown"}
+
+
+def user_zones_path() -> Path:
+    """Where `opmap zones build` stores the zones `opmap run` uses when no --zones is given."""
+    return data_dir() / USER_ZONES_FILE
+
+
+def zones_path(path: Path | None = None) -> Path:
+    """The zones file to use: the one given, else the user-built one when present, else the default."""
+    if path:
+        return Path(path)
+    built = user_zones_path()
+    return built if built.is_file() else DEFAULT_ZONES
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class ZoneMap:
 
     @classmethod
     def load(cls, path: Path | None = None) -> ZoneMap:
-        path = Path(path) if path else DEFAULT_ZONES
+        path = zones_path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
@@ -90,4 +106,4 @@ class ZoneMap:
         rest = 1.0 - sum(shares.values())
         if rest > 1e-6:
             shares["outside"] = rest
-        return {z: round(f, 4) for z, f in sorted(shares.items(), key=lambda kv: -kv[1])}
+        return {z: round(f, 4) for z, f in sorted(shares.items(), key=lambda kv: -kv[1]) if round(f, 4) > 0}

