@@ -23,12 +23,32 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--zones", type=Path, default=None,
                      help="zone polygons (GeoJSON with a 'zone' property) instead of the approximate default")
     run.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    run.add_argument("--self-contained", action="store_true",
+                     help="write map.html as one file with Leaflet and every script inlined (no network but tiles)")
     run.add_argument("--online", nargs="?", const="nominatim", default=None, metavar="PROVIDER",
                      help="also ask an online geocoder (geopy provider name; default nominatim) for places "
                           "the offline gazetteer cannot locate; off unless given")
     run.add_argument("--offline", action="store_true", help="never go online, whatever the config file says")
     run.add_argument("--online-domain", default=None, help="the provider's host[:port], e.g. a self-hosted Nominatim")
     run.add_argument("--user-agent", default=None, help="User-Agent for the online geocoder (Nominatim requires one)")
+    zones = commands.add_parser("zones", help="build zone polygons from authoritative admin boundaries")
+    zones_commands = zones.add_subparsers(dest="zones_command", required=True)
+    build = zones_commands.add_parser("build", help="dissolve an admin boundary file (OCHA COD-AB ADM2/ADM3, "
+                                      "geoBoundaries) into zones that opmap run then uses")
+    build.add_argument("--admin", type=Path, required=True, help="any OGR-readable file of districts or sub-districts")
+    fetch = zones_commands.add_parser("fetch", help="download OCHA COD-AB or geoBoundaries for Iraq, then build")
+    fetch.add_argument("--source", choices=("ocha", "geoboundaries"), default="ocha")
+    fetch.add_argument("--url", default=None, help="download from this URL instead of the source's public one")
+    as_of = zones_commands.add_parser("as-of", help="write the disputed districts with who held each on a date")
+    as_of.add_argument("date", help="YYYY-MM-DD")
+    as_of.add_argument("--zones", type=Path, default=None,
+                       help="zones whose district cells to use (default: the ones opmap run would use)")
+    as_of.add_argument("--out", type=Path, required=True, help="GeoJSON file to write")
+    for sub in (build, fetch):
+        sub.add_argument("--table", type=Path, default=None,
+                         help="zone table CSV (default data/zones/districts.csv)")
+        sub.add_argument("--out", type=Path, default=None,
+                         help="zones GeoJSON to write (default: the user data folder, where opmap run finds it)")
     gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer")
     gazetteer_commands = gazetteer.add_subparsers(dest="gazetteer_command", required=True)
     geonames = gazetteer_commands.add_parser("import-geonames",
@@ -39,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "zones":
+        return _zones(args)
     if args.command == "gazetteer":
         return _gazetteer(args)
     try:
@@ -51,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             online = OnlineSettings(args.online, args.online_domain, args.user_agent)
         else:
             online = settings_from_config()
-        summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online)
+        summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online,
+                      self_contained=args.self_contained)
     except OpmapError as exc:
         print(f"opmap: {exc}", file=sys.stderr)
         return 2
@@ -69,6 +92,44 @@ def main(argv: list[str] | None = None) -> int:
         print(f"opmap: {len(summary.results)} reports, {summary.n_places} places, {summary.n_areas} areas "
               f"-> {args.out or DEFAULT_OUT} ({summary.seconds:.1f} s)")
     return 1 if summary.errors else 0
+
+
+def _zones(args: argparse.Namespace) -> int:
+    from opmap import boundaries
+
+    if args.zones_command == "as-of":
+        return _zones_as_of(args)
+    try:
+        if args.zones_command == "build":
+            built = boundaries.build_zones(args.admin, args.table, args.out)
+        else:
+            built = boundaries.fetch(args.source, args.url, args.out, args.table)
+    except OpmapError as exc:
+        print(f"opmap: {exc}", file=sys.stderr)
+        return 2
+    for note in built.notes:
+        print(f"opmap: note: {note}", file=sys.stderr)
+    print(f"opmap: {built.units} units -> {built.zones_path} (district cells: {built.districts_path})")
+    return 0
+
+
+def _zones_as_of(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from opmap.control import write_line_as_of
+
+    try:
+        date = dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(f"opmap: {args.date!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    try:
+        path = write_line_as_of(date, args.out, args.zones)
+    except OpmapError as exc:
+        print(f"opmap: {exc}", file=sys.stderr)
+        return 2
+    print(f"opmap: disputed districts as of {date} -> {path}")
+    return 0
 
 
 def _gazetteer(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from opmap.control import ControlMap, districts_for
 from opmap.errors import InputError
 from opmap.extract.areas import find_areas
 from opmap.extract.dates import event_date
@@ -49,11 +50,13 @@ class Resources:
     index: GazetteerIndex
     zones: ZoneMap
     online: OnlineGeocoder | None = None
+    control: ControlMap | None = None  # who held each disputed district when (opmap.control)
 
     @classmethod
     def load(cls, gazetteers: Sequence[Path] = (), zones: Path | None = None,
              online: OnlineSettings | None = None) -> Resources:
-        return cls(load_index(gazetteers), ZoneMap.load(zones), OnlineGeocoder(online) if online else None)
+        return cls(load_index(gazetteers), ZoneMap.load(zones), OnlineGeocoder(online) if online else None,
+                   ControlMap.load(districts_for(zones)))
 
 
 @dataclass
@@ -223,6 +226,9 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     statements = find_areas(article.text, sentences, mentions)
     areas = tuple(shape_area(article, s, places, resources.zones) for s in statements)
     places = infer_unlocated_zones(places, areas)
+    if resources.control is not None:
+        places = resources.control.mark_places(places, date)
+        areas = resources.control.mark_areas(areas, date)
     warnings = () if places else (f"{article.path}: no place names found in the report",)
     operation = operation_of(article.id, article.text, mentions, date)
     return ArticleResult(article, tuple(places), areas, date, basis, warnings, operation)
@@ -271,7 +277,7 @@ def group_operations(results: list[ArticleResult]) -> list[ArticleResult]:
 
 def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
         zones: Path | None = None, progress: Callable[[str], None] | None = None,
-        write: bool = True, online: OnlineSettings | None = None) -> RunSummary:
+        write: bool = True, online: OnlineSettings | None = None, self_contained: bool = False) -> RunSummary:
     """Read every report under `paths` (default: the shipped examples) and publish to `out`."""
     started = time.perf_counter()
     paths = list(paths) or [EXAMPLES]
@@ -293,6 +299,7 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
     if write and summary.results:
         from opmap.publish import publish
 
-        summary.written = publish(summary.results, resources.zones, Path(out) if out else DEFAULT_OUT)
+        summary.written = publish(summary.results, resources.zones, Path(out) if out else DEFAULT_OUT,
+                                  self_contained=self_contained)
     summary.seconds = time.perf_counter() - started
     return summary

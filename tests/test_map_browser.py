@@ -11,6 +11,9 @@ import pytest
 from opmap.pipeline import RunSummary
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Leaflet is there, the layer control is drawn, and every layer's data is inflated and added.
+READY = ("typeof L !== 'undefined' && document.querySelectorAll('.leaflet-control-layers-overlays label').length > 0"
+         " && document.documentElement.dataset.opmapReady === 'yes'")
 LAUNCH_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -56,7 +59,7 @@ def test_map_opens_with_zone_layers_and_areas(browser, example_run: RunSummary, 
 
     page.route("**/*", answer)
     page.goto((example_out / "map.html").as_uri())
-    page.wait_for_function("typeof L !== 'undefined' && document.querySelectorAll('.leaflet-control-layers-overlays label').length > 0",
+    page.wait_for_function(READY,
                            timeout=20000)
     assert sorted(served) == ["leaflet.css", "leaflet.js"]
     labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
@@ -64,10 +67,13 @@ def test_map_opens_with_zone_layers_and_areas(browser, example_run: RunSummary, 
     assert any(label.strip().startswith("Disputed territories") for label in labels), labels
     assert any("reported areas" in label for label in labels), labels
     mapped = sum(1 for r in example_run.results for a in r.areas if a.geometry is not None)
-    zone_paths = 3
-    drawn = page.locator("path.leaflet-interactive").count()
     places = sum(1 for r in example_run.results for p in r.places if p.lon is not None)
-    assert drawn == mapped + zone_paths + places, (drawn, mapped, places)
+    assert page.locator("path.opmap-area").count() == mapped
+    assert page.locator("path.opmap-zone").count() == 3
+    assert page.locator("path.opmap-place").count() == places
+    assert page.locator("path.opmap-operation").count() == len(example_run.results)
+    drawn = page.locator("path.leaflet-interactive").count()
+    assert drawn == mapped + 3 + places + len(example_run.results), (drawn, mapped, places)
     assert errors == []
     page.close()
 
@@ -88,12 +94,182 @@ def test_hostile_report_text_shows_as_text(browser, tmp_path: Path) -> None:  # 
         if route.request.url.rsplit("/", 1)[-1] in assets and "leaflet@" in route.request.url
         else route.abort()))
     page.goto((tmp_path / "out" / "map.html").as_uri())
-    page.wait_for_function("typeof L !== 'undefined'", timeout=20000)
-    areas = page.locator("path.leaflet-interactive")
-    areas.nth(areas.count() - 2).click(force=True)
+    page.wait_for_function(READY, timeout=20000)
+    page.locator("path.opmap-area").first.dispatch_event("click")
     page.wait_for_selector(".opmap-popup", timeout=5000)
     popup = page.locator(".opmap-popup").inner_text()
     assert "<script>" in popup or "<img" in popup
     assert page.evaluate("window.pwned") is None
     assert errors == []
     page.close()
+
+
+HOSTILE = ('published: 2018-07-19\ntitle: <img src=x onerror="window.pwned=1"> {{ 7*7 }}\n\n'
+           'Peshmerga cleared 30 km² south of Makhmour on Monday. <script>window.pwned=2</script> {% if 1 %}x{% endif %}')
+
+
+@pytest.fixture(scope="module")
+def self_contained(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from opmap.cli import main
+    from opmap.pipeline import EXAMPLES, run
+
+    folder = tmp_path_factory.mktemp("self-contained")
+    (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    out = folder / "out"
+    assert main(["run", str(EXAMPLES), str(folder / "hostile.txt"), "--out", str(out), "--self-contained", "-q"]) == 0
+    summary = run([EXAMPLES, folder / "hostile.txt"], write=False)
+    return out / "map.html", summary
+
+
+def open_offline(browser, html: Path):  # type: ignore[no-untyped-def]
+    """Open `html` with every network request blocked; collect requests, console errors, page errors."""
+    page = browser.new_page()
+    seen: dict[str, list[str]] = {"requests": [], "console": [], "errors": []}
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    page.on("console", lambda msg: seen["console"].append(f"{msg.text} @ {msg.location.get('url', '')}")
+            if msg.type == "error" else None)
+
+    def block(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            seen["requests"].append(route.request.url)
+            route.abort()
+
+    page.route("**/*", block)
+    page.goto(html.as_uri())
+    page.wait_for_function(READY,
+                           timeout=20000)
+    return page, seen
+
+
+def test_self_contained_map_works_with_every_request_blocked(browser, self_contained) -> None:  # type: ignore[no-untyped-def]
+    html, summary = self_contained
+    page, seen = open_offline(browser, html)
+    assert page.evaluate("typeof L.geoJSON") == "function"
+    labels = [label.strip() for label in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+    for zone in ("Kurdistan Region — zone", "Disputed territories — zone", "Federal Iraq — zone"):
+        assert any(label.startswith(zone) for label in labels), labels
+    areas = [(r.event_date, a) for r in summary.results for a in r.areas if a.geometry is not None]
+    assert page.locator("path.opmap-area").count() == len(areas) == 5
+    # Only optional tiles were asked for, and nothing else: Leaflet and every script are inline.
+    assert seen["requests"] and all(u.startswith("https://tile.openstreetmap.org/") for u in seen["requests"])
+    for control in (".opmap-search input", ".opmap-measure button", ".opmap-fullscreen-control button"):
+        assert page.locator(control).count() == 1, control
+
+    # Clicking an area shows its quote.
+    page.locator("path.opmap-area").first.dispatch_event("click")
+    page.wait_for_selector(".leaflet-popup .opmap-popup", timeout=5000)
+    popup = page.locator(".leaflet-popup .opmap-popup").inner_text()
+    assert "quote:" in popup and any(a.statement.quote in popup for _, a in areas), popup
+
+    # The time slider moves, and filters the areas by date together with the layer toggles.
+    slider = page.locator("input.opmap-time-slider")
+    first_day = min(r.event_date for r in summary.results if r.event_date)
+    slider.focus()
+    page.keyboard.press("Home")
+    assert page.locator(".opmap-time-label").inner_text() == f"Reports up to {first_day.isoformat()}"
+    assert page.locator("path.opmap-area").count() == sum(1 for day, _ in areas if day <= first_day) < len(areas)
+    disputed = page.locator(".leaflet-control-layers-overlays label", has_text="Disputed territories — reported areas")
+    disputed.locator("input").uncheck()
+    slider.focus()
+    page.keyboard.press("End")
+    hidden_disputed = sum(1 for _, a in areas if a.zone == "disputed")
+    assert page.locator("path.opmap-area").count() == len(areas) - hidden_disputed
+    disputed.locator("input").check()
+    assert page.locator("path.opmap-area").count() == len(areas)
+
+    # The place search goes to a place and opens its popup.
+    page.keyboard.press("Escape")
+    search = page.locator(".opmap-search input")
+    wanted = next(p.name for r in summary.results for p in r.places if p.lon is not None and p.zone != "unknown")
+    search.fill(wanted.lower())
+    search.press("Enter")
+    page.wait_for_selector(".leaflet-popup .opmap-popup", timeout=5000)
+    assert f"name: {wanted}" in page.locator(".leaflet-popup .opmap-popup").inner_text()
+
+    tile_failures = [m for m in seen["console"] if "@ https://tile.openstreetmap.org/" in m]
+    assert [m for m in seen["console"] if m not in tile_failures] == []
+    assert seen["errors"] == []
+    page.close()
+
+
+def test_self_contained_map_shows_hostile_markup_as_text(browser, self_contained) -> None:  # type: ignore[no-untyped-def]
+    html, summary = self_contained
+    page, seen = open_offline(browser, html)
+    hostile = [a for r in summary.results if r.article.id.startswith("hostile") for a in r.areas]
+    assert len(hostile) == 1
+    index = page.evaluate("""() => {
+        var paths = Array.from(document.querySelectorAll('path.opmap-area'));
+        var found = -1;
+        opmap.timed.forEach(function (group) { group.eachLayer(function (layer) {
+            if (String(layer.feature.properties.article).indexOf('hostile') === 0 && paths.indexOf(layer._path) >= 0) {
+                found = paths.indexOf(layer._path); } }); });
+        return found; }""")
+    assert index >= 0
+    page.locator("path.opmap-area").nth(index).dispatch_event("click")
+    page.wait_for_selector(".leaflet-popup .opmap-popup", timeout=5000)
+    popup = page.locator(".leaflet-popup .opmap-popup").inner_text()
+    assert "<script>window.pwned=2</script>" in popup
+    assert '<img src=x onerror="window.pwned=1"> {{ 7*7 }}' in popup
+    assert "{% if 1 %}x{% endif %}" in popup
+    assert page.evaluate("window.pwned") is None
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"], .opmap-popup script').length") == 0
+    assert seen["errors"] == []
+    page.close()
+
+
+def test_ten_thousand_areas_fit_the_budget_and_decode_exactly(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from opmap.publish.web_map import write_map
+
+    rng = np.random.default_rng(3)
+    n = 10_000
+    centres = shapely.points(rng.uniform(41, 47.5, n), rng.uniform(31, 37, n))
+    shapes = list(shapely.buffer(centres, rng.uniform(0.02, 0.1, n), quad_segs=10))
+    for i in range(0, n, 50):  # some multipolygons and some polygons with a hole
+        shapes[i] = shapely.MultiPolygon([shapes[i], shapely.buffer(shapely.Point(40.5, 30.5 + i / n), 0.01)])
+    for i in range(25, n, 50):
+        shapes[i] = shapes[i].difference(shapely.buffer(shapes[i].centroid, 0.01))
+    zones = ["kurdistan_region", "disputed", "federal_iraq"]
+    areas = gpd.GeoDataFrame({"article": [f"a{i // 2}" for i in range(n)], "quote": [f"Area {i} was cleared." for i in range(n)],
+                              "zone": [zones[i % 3] for i in range(n)], "event_date": ["2016-10-17"] * n},
+                             geometry=shapes, crs="EPSG:4326")
+    empty = gpd.GeoDataFrame({"zone": [], "article": [], "approximate": []}, geometry=[], crs="EPSG:4326")
+    started = time.perf_counter()
+    write_map(empty, areas, empty, tmp_path / "map.html", self_contained=True)
+    seconds = time.perf_counter() - started
+    size = (tmp_path / "map.html").stat().st_size
+    assert seconds <= 3 and size <= 5e6, (seconds, size)
+
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+    page.goto((tmp_path / "map.html").as_uri())
+    page.wait_for_function(READY, timeout=30000)
+    assert page.evaluate("opmap.timed.reduce(function (n, g) { return n + g.getLayers().length; }, 0)") == n
+    decoded = page.evaluate("""() => { var out = {};
+        opmap.timed.forEach(function (g) { g.eachLayer(function (l) {
+            var q = l.feature.properties.quote; var i = Number(q.split(' ')[1]);
+            if (i === 0 || i === 25 || i === 777) { out[i] = l.feature.geometry; } }); });
+        return out; }""")
+    assert decoded["0"]["type"] == "MultiPolygon" and len(decoded["0"]["coordinates"]) == 2
+    assert decoded["25"]["type"] == "Polygon" and len(decoded["25"]["coordinates"]) == 2
+    for key, shape in (("0", shapes[0]), ("25", shapes[25]), ("777", shapes[777])):
+        got = np.array([xy for ring in json_rings(decoded[key]) for xy in ring])
+        want = shapely.get_coordinates(shape)
+        assert got.shape == want.shape and np.abs(got - want).max() <= 0.6e-5, key
+    assert errors == []
+    page.close()
+
+
+def json_rings(geometry: dict) -> list[list[list[float]]]:  # type: ignore[type-arg]
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"]  # type: ignore[no-any-return]
+    return [ring for polygon in geometry["coordinates"] for ring in polygon]

@@ -55,9 +55,13 @@ def test_places_carry_surfaces_as_lists(example_run: RunSummary, example_out: Pa
     assert all(isinstance(f["properties"]["surfaces"], list) for f in data["features"])
 
 
-def test_geopackage_has_three_layers(example_run: RunSummary, example_out: Path) -> None:
-    layers = {name for name, _ in pyogrio.list_layers(example_out / "opmap.gpkg")}
-    assert layers == {"places", "areas", "zones"}
+def test_geopackage_has_five_layers_and_their_styles(example_run: RunSummary, example_out: Path) -> None:
+    layers = [name for name, _ in pyogrio.list_layers(example_out / "opmap.gpkg")]
+    assert layers == ["zones", "places", "areas", "operations", "uncertainty", "layer_styles"]
+    styles = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="layer_styles")
+    assert sorted(styles["f_table_name"]) == ["areas", "operations", "places", "uncertainty", "zones"]
+    assert styles["useAsDefault"].all() and (styles["f_geometry_column"] == "geom").all()
+    assert all(qml.startswith("<!DOCTYPE qgis") and "<renderer-v2" in qml for qml in styles["styleQML"])
     areas = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="areas")
     assert len(areas) == example_run.n_areas and areas.crs.to_epsg() == 4326
     zones = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="zones")
@@ -76,3 +80,76 @@ def test_failed_write_leaves_the_earlier_file_whole(tmp_path: Path) -> None:
         atomic_write(target, broken)
     assert target.read_text(encoding="utf-8") == '{"earlier": true}'
     assert [p.name for p in tmp_path.iterdir()] == ["places.geojson"]
+
+
+def test_geopackage_is_version_1_2(example_run: RunSummary, example_out: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(example_out / "opmap.gpkg") as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10200
+
+
+def test_operations_csv_has_acled_columns_and_wkt(example_run: RunSummary, example_out: Path) -> None:
+    import csv
+
+    with (example_out / "operations.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(example_run.results)
+    header = list(rows[0])
+    assert header[0] == "WKT"
+    for column in ("event_date", "actor1", "actor2", "admin1", "admin2", "location", "latitude", "longitude",
+                   "geo_precision", "source", "notes", "fatalities"):
+        assert column in header, column
+    for row in rows:
+        lon, lat = (float(v) for v in row["WKT"].removeprefix("POINT (").removesuffix(")").split())
+        assert abs(lon - float(row["longitude"])) < 1e-6 and abs(lat - float(row["latitude"])) < 1e-6
+        assert 29 <= float(row["latitude"]) <= 38 and 38 <= float(row["longitude"]) <= 49
+        assert row["fatalities"] == "" and row["geo_precision"] in {"1", "2", "3"}
+    assert {r["event_date"] for r in rows} == {r.event_date.isoformat() for r in example_run.results}
+
+
+def test_qgis_project_uses_relative_paths_and_osm(example_run: RunSummary, example_out: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    project = ET.parse(example_out / "opmap.qgs").getroot()
+    sources = [e.text or "" for e in project.iter("datasource")]
+    assert sources[:5] == [f"./opmap.gpkg|layername={n}" for n in
+                           ("operations", "places", "areas", "uncertainty", "zones")]
+    assert "type=xyz&url=https://tile.openstreetmap.org/{z}/{x}/{y}.png" in sources[5]
+    assert str(example_out) not in (example_out / "opmap.qgs").read_text(encoding="utf-8")
+
+
+def test_uncertainty_bands_reach_uncertainty_m_beyond_each_area(example_run: RunSummary, example_out: Path) -> None:
+    from pyproj import Geod
+
+    areas = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="areas")
+    bands = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="uncertainty")
+    assert len(bands) == len(areas.dropna(subset=["geometry"]))
+    geod = Geod(ellps="WGS84")
+    for area, band in zip(areas.itertuples(), bands.itertuples(), strict=True):
+        assert band.geometry.buffer(1e-9).contains(area.geometry)
+        north_area, north_band = area.geometry.bounds[3], band.geometry.bounds[3]
+        x = area.geometry.centroid.x
+        _, _, metres = geod.inv(x, north_area, x, north_band)
+        assert abs(metres - area.uncertainty_m) <= 0.02 * area.uncertainty_m, (metres, area.uncertainty_m)
+
+
+def test_map_coordinates_use_googles_polyline_encoding() -> None:
+    import numpy as np
+
+    from opmap.publish.map_parts import _polyline
+
+    # Google's documented example: (38.5, -120.2), (40.7, -120.95), (43.252, -126.453) at 1e-5.
+    deltas = np.array([3850000, -12020000, 220000, -75000, 255200, -550300], dtype=np.int64)
+    encoded, lengths = _polyline(deltas)
+    assert encoded.tobytes().decode("ascii") == "_p~iF~ps|U_ulLnnqC_mqNvxq`@"
+    assert lengths.sum() == len(encoded)
+
+
+def test_script_json_cannot_break_out_of_script_or_template() -> None:
+    from opmap.publish.map_parts import script_json
+
+    text = script_json({"quote": "</script><script>alert(1)</script> {{ 7*7 }} {% raw %} {# c #}"})
+    assert "<" not in text and "{{" not in text and "{%" not in text and "{#" not in text
+    assert json.loads(text)["quote"] == "</script><script>alert(1)</script> {{ 7*7 }} {% raw %} {# c #}"

@@ -9,25 +9,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import geopandas as gpd
+
 from opmap.errors import OpmapError
 from opmap.model import ArticleResult
-from opmap.publish.files import write_geojson, write_geopackage
-from opmap.publish.layers import area_layer, place_layer, zone_layer
+from opmap.publish.files import write_csv, write_geojson, write_geopackage
+from opmap.publish.layers import area_layer, place_layer, uncertainty_layer, zone_layer
+from opmap.publish.operations import acled_table, operation_layer
+from opmap.publish.qgis_project import write_project
+from opmap.publish.styles import default_styles
 from opmap.publish.web_map import write_map
 from opmap.zones import ZoneMap
 
+GPKG_ORDER = ("zones", "places", "areas", "operations", "uncertainty")  # tables, as the issue lists them
+PROJECT_ORDER = ("operations", "places", "areas", "uncertainty", "zones")  # QGIS layer tree, top first
 
-def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path) -> list[Path]:
-    """Write places.geojson, areas.geojson, opmap.gpkg and map.html to `out`."""
+
+def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = False) -> list[Path]:
+    """Write one GeoJSON per layer, operations.csv, opmap.gpkg with default styles, opmap.qgs and
+    map.html (with every script and style inlined when `self_contained`) to `out`."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OpmapError(f"{out}: cannot create the output folder ({exc.strerror})") from exc
-    places, areas, zone_frame = place_layer(results), area_layer(results), zone_layer(zones)
-    written = [
-        write_geojson(places, out / "places.geojson"),
-        write_geojson(areas, out / "areas.geojson"),
-        write_geopackage({"places": places, "areas": areas, "zones": zone_frame}, out / "opmap.gpkg"),
-        write_map(places, areas, zone_frame, out / "map.html"),
-    ]
+    places, areas = place_layer(results), area_layer(results)
+    layers = {"zones": zone_layer(zones), "places": places, "areas": areas,
+              "operations": operation_layer(results, zones), "uncertainty": uncertainty_layer(areas)}
+    styles = default_styles(layers)
+    written = [write_geojson(layers[name], out / f"{name}.geojson")
+               for name in ("places", "areas", "zones", "operations", "uncertainty")]
+    written.append(write_csv(acled_table(layers["operations"]), out / "operations.csv"))
+    gpkg = write_geopackage({name: layers[name] for name in GPKG_ORDER}, out / "opmap.gpkg",
+                            {name: (style.qml(), style.description) for name, style in styles.items()})
+    located = [g for g in [*areas.geometry, *places.geometry] if g is not None and not g.is_empty]
+    bounds = gpd.GeoSeries(located).total_bounds if located else None
+    extent = (bounds[0], bounds[1], bounds[2], bounds[3]) if bounds is not None else None
+    written += [gpkg, write_project(out / "opmap.qgs", gpkg, PROJECT_ORDER, styles, extent),
+                write_map(places, areas, layers["zones"], out / "map.html", operations=layers["operations"],
+                          self_contained=self_contained)]
     return written

@@ -38,7 +38,10 @@ def write_geojson(frame: gpd.GeoDataFrame, target: Path) -> Path:
     return atomic_write(target, write)
 
 
-def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], target: Path) -> Path:
+def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], target: Path,
+                     styles: Mapping[str, tuple[str, str]] | None = None) -> Path:
+    """GeoPackage 1.2 with one table per layer, in order, and their default QGIS styles (name → QML,
+    description) in `layer_styles`."""
     def write(path: Path) -> None:
         for name, frame in layers.items():
             flat = frame.copy()
@@ -46,5 +49,28 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], target: Path) -> Pa
                 if column != "geometry" and flat[column].map(lambda v: isinstance(v, list)).any():
                     flat[column] = flat[column].map(lambda v: "; ".join(v) if isinstance(v, list) else v)
             pyogrio.write_dataframe(flat, path, layer=name, driver="GPKG", VERSION="1.2", append=path.exists())
+        if styles:
+            add_layer_styles(path, styles)
 
     return atomic_write(target, write)
+
+
+def write_csv(frame: gpd.GeoDataFrame, target: Path) -> Path:
+    """A CSV table with the geometry as a WKT column first (GDAL's CSV driver, GEOMETRY=AS_WKT)."""
+    def write(path: Path) -> None:
+        pyogrio.write_dataframe(frame, path, driver="CSV", GEOMETRY="AS_WKT")
+
+    return atomic_write(target, write)
+
+
+def add_layer_styles(path: Path, styles: Mapping[str, tuple[str, str]]) -> None:
+    """Store each layer's default QGIS style in the GeoPackage's `layer_styles` table, the table and
+    columns QGIS itself reads and writes, marked `useAsDefault` so QGIS applies it on opening."""
+    import pandas as pd
+
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("s")
+    table = pd.DataFrame([{"f_table_catalog": "", "f_table_schema": "", "f_table_name": name,
+                           "f_geometry_column": "geom", "styleName": name, "styleQML": qml, "styleSLD": "",
+                           "useAsDefault": True, "description": description, "owner": "opmap", "ui": "",
+                           "update_time": now} for name, (qml, description) in styles.items()])
+    pyogrio.write_dataframe(table, path, layer="layer_styles", driver="GPKG", VERSION="1.2", append=True)

@@ -29,7 +29,8 @@ def place_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
         for p in result.places:
             rows.append({**meta, "name": p.name, "type": p.type, "surfaces": list(p.surfaces),
                          "mentions": len(p.surfaces), "roles": list(p.roles), "zone": p.zone,
-                         "zone_basis": p.zone_basis, "precision": p.precision or None, "quote": p.quote,
+                         "zone_basis": p.zone_basis, "controlled_by": p.controlled_by or None,
+                         "precision": p.precision or None, "quote": p.quote,
                          "gazetteer": p.source, "entry": p.entry_key, "geocoder": p.geocoder or None})
             geometries.append(Point(p.lon, p.lat) if p.lon is not None and p.lat is not None else None)
     return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(
@@ -50,6 +51,7 @@ def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
                          "anchors": list(r.anchors), "shape_model": r.shape_model,
                          "precision": r.precision or None, "uncertainty_m": r.uncertainty_m,
                          "basis": r.basis, "zone": r.zone, "zone_shares": json.dumps(dict(r.zone_shares)),
+                         "controlled_by": r.controlled_by or None,
                          "flag": s.flag or None})
             geometries.append(r.geometry)
     return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(
@@ -66,3 +68,29 @@ def zone_layer(zones: ZoneMap) -> gpd.GeoDataFrame:
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
+
+
+def uncertainty_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each area polygon grown by its `uncertainty_m`, buffered in metres in a local azimuthal
+    equidistant projection centred on the polygon, so the band is where the area may really lie."""
+    import numpy as np
+    import pyproj
+    import shapely
+
+    columns = ["article", "quote", "zone", "uncertainty_m", "area_km2", "event_date"]
+    rows, geometries = [], []
+    for record, geometry in zip(areas.to_dict("records"), areas.geometry, strict=True):
+        if geometry is None or geometry.is_empty:
+            continue
+        centre = geometry.centroid
+        local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={centre.y:.6f} +lon_0={centre.x:.6f} "
+                                      "+datum=WGS84 +units=m")
+        forward = pyproj.Transformer.from_crs(CRS, local, always_xy=True)
+        back = pyproj.Transformer.from_crs(local, CRS, always_xy=True)
+        metres = float(record.get("uncertainty_m") or 0.0)
+        in_metres = shapely.transform(geometry, lambda xy, t=forward: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+        grown = shapely.transform(in_metres.buffer(metres, quad_segs=16),
+                                  lambda xy, t=back: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+        rows.append({c: record.get(c) for c in columns})
+        geometries.append(grown)
+    return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(columns)

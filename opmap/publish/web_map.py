@@ -1,13 +1,13 @@
 """The interactive HTML map (folium): zone outlines, areas and places in layer groups per zone.
 
-Each map part is a small object with its own template, as folium's plugins are: `Legend` and
-`SafePopups`. Popups are built in the browser with `textContent`, never `innerHTML`, so a report's
+Each map part is a small object with its own template, as folium's plugins are: `Legend` here, the
+others in `map_parts`. Popups are built in the browser with `textContent`, never `innerHTML`, so a report's
 text shows as text whatever markup it contains.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -17,62 +17,28 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from opmap.publish.files import atomic_write
+from opmap.publish.map_parts import (
+    CompactGeoJson,
+    FullscreenButton,
+    MapReady,
+    MeasureTool,
+    OpmapScripts,
+    PlaceSearch,
+    SafePopups,
+    TimeSlider,
+    compact_features,
+    inline_leaflet,
+)
+from opmap.publish.styles import ZONE_COLOURS, ZONE_ORDER
 from opmap.zones import ZONE_LABELS
 
-ZONE_COLOURS = {"kurdistan_region": "#1b9e77", "disputed": "#d95f02", "federal_iraq": "#7570b3",
-                "outside": "#8c8c8c", "unknown": "#444444"}
-ZONE_ORDER = ("kurdistan_region", "disputed", "federal_iraq", "outside", "unknown")
-PLACE_FIELDS = ("name", "type", "zone", "precision", "quote", "source", "title", "event_date", "url",
+__all__ = ["ZONE_COLOURS", "ZONE_ORDER", "Legend", "SafePopups", "build_map", "write_map"]
+PLACE_FIELDS = ("name", "type", "zone", "controlled_by", "precision", "quote", "source", "title", "event_date", "url",
                 "article", "gazetteer")
 AREA_FIELDS = ("quote", "area_km2", "status", "direction", "anchors", "basis", "precision",
-               "uncertainty_m", "zone", "zone_shares", "source", "title", "event_date", "url", "article")
-
-
-class SafePopups(MacroElement):
-    """Bind to every feature of the parent GeoJson a popup built from its properties as plain text."""
-
-    _template = Template("""
-        {% macro header(this, kwargs) %}
-        <script>
-        function opmapPopup(props, fields) {
-            var box = document.createElement("div");
-            box.className = "opmap-popup";
-            fields.forEach(function (key) {
-                var value = props[key];
-                if (value === null || value === undefined || value === "") { return; }
-                if (Array.isArray(value)) { value = value.join(", "); }
-                var row = document.createElement("div");
-                var label = document.createElement("b");
-                label.textContent = key.replace(/_/g, " ") + ": ";
-                row.appendChild(label);
-                if (key === "url" && /^https?:\\/\\//.test(String(value))) {
-                    var link = document.createElement("a");
-                    link.href = String(value); link.target = "_blank"; link.rel = "noopener noreferrer";
-                    link.textContent = String(value);
-                    row.appendChild(link);
-                } else {
-                    row.appendChild(document.createTextNode(String(value)));
-                }
-                box.appendChild(row);
-            });
-            return box;
-        }
-        </script>
-        <style>.opmap-popup { max-width: 320px; font: 12px/1.35 sans-serif; }
-               .opmap-popup div { margin-bottom: 2px; }</style>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.eachLayer(function (layer) {
-            layer.bindPopup(function () { return opmapPopup(layer.feature.properties, {{ this.fields }}); },
-                            {maxWidth: 340});
-        });
-        {% endmacro %}
-    """)
-
-    def __init__(self, fields: tuple[str, ...]) -> None:
-        super().__init__()
-        self._name = "SafePopups"
-        self.fields = json.dumps(list(fields))
+               "uncertainty_m", "zone", "zone_shares", "controlled_by", "source", "title", "event_date", "url", "article")
+OPERATION_FIELDS = ("title", "event_date", "location", "n_areas", "total_area_km2", "zone", "basis", "precision",
+                    "source", "url", "article")
 
 
 class Legend(MacroElement):
@@ -89,7 +55,8 @@ class Legend(MacroElement):
                 opacity:0.7;margin-right:4px;vertical-align:middle;"></span>{{ label }}<br>
           {% endfor %}
           <span style="font-size:11px;">Filled shapes: reported areas (approximate polygons of the stated
-          size). Dots: places. {{ this.zone_note }}</span>
+          size). Dots: places. Large ringed dots: operations (under their areas). The slider shows the
+          reports up to a day; undated features always show. {{ this.zone_note }}</span>
         </div>
         {% endmacro %}
     """)
@@ -102,58 +69,72 @@ class Legend(MacroElement):
         self.entries = [(ZONE_LABELS[z], ZONE_COLOURS[z]) for z in ZONE_ORDER if z != "unknown"]
 
 
-def _features(frame: gpd.GeoDataFrame, fields: tuple[str, ...]) -> dict[str, Any]:
-    """A lean FeatureCollection: only located features, only the popup fields."""
-    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty] if len(frame) else frame
-    keep = [f for f in fields if f in located.columns]
-    lean = located[[*keep, "geometry"]].copy()
-    if "geometry" in lean and len(lean):
-        lean["geometry"] = lean.geometry.set_precision(1e-6)
-    return json.loads(lean.to_json(na="null", drop_id=True)) if len(lean) else {
-        "type": "FeatureCollection", "features": []}
+def _group(fmap: folium.Map, name: str, data: dict[str, Any], style: dict[str, Any], fields: tuple[str, ...],
+           tooltip: str, show: bool = True, timed: bool = False, searchable: bool = False) -> None:
+    """One layer group holding one GeoJSON layer with its safe popups and tooltips."""
+    group = folium.FeatureGroup(name=name, show=show)
+    layer = CompactGeoJson(data, style, timed=timed, searchable=searchable)
+    SafePopups(fields, tooltip).add_to(layer)
+    layer.add_to(group)
+    group.add_to(fmap)
 
 
-def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> folium.Map:
+def _date_span(frames: list[gpd.GeoDataFrame]) -> tuple[str, int] | None:
+    """The first event date and the number of days to the last, when they differ."""
+    days = sorted({d for frame in frames if len(frame) and "event_date" in frame
+                   for d in frame["event_date"] if isinstance(d, str) and d})
+    if len(days) < 2:
+        return None
+    return days[0], (dt.date.fromisoformat(days[-1]) - dt.date.fromisoformat(days[0])).days
+
+
+def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
+              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False) -> folium.Map:
+    """Zone outlines, then per zone its reported areas, places and operations, each a layer group;
+    legend, time slider, place search, measure tool and full-screen button."""
     fmap = folium.Map(location=[35.5, 44.0], zoom_start=7, tiles="OpenStreetMap", control_scale=True)
+    if self_contained:
+        fmap.default_js, fmap.default_css = [], []
+        fmap.get_root().header.add_child(inline_leaflet(), name="leaflet_inline")  # type: ignore[attr-defined]
+    OpmapScripts().add_to(fmap)
+    operations = operations if operations is not None else gpd.GeoDataFrame(
+        {"zone": [], "event_date": []}, geometry=[], crs="EPSG:4326")
     approximate = bool(len(zones)) and bool(zones["approximate"].any())
     for zone in ZONE_ORDER:
         label, colour = ZONE_LABELS[zone], ZONE_COLOURS[zone]
         outline = zones[zones["zone"] == zone]
         if len(outline):
-            group = folium.FeatureGroup(name=f"{label} — zone{' (approximate)' if approximate else ''}",
-                                        show=True)
-            folium.GeoJson(json.loads(outline[["zone", "label", "geometry"]].to_json(drop_id=True)),
-                           style_function=lambda _, c=colour: {"color": c, "weight": 2, "fillColor": c,
-                                                               "fillOpacity": 0.06, "dashArray": "6 4"},
-                           tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False)).add_to(group)
-            group.add_to(fmap)
+            _group(fmap, f"{label} — zone{' (approximate)' if approximate else ''}",
+                   compact_features(outline, ("zone", "label")),
+                   {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.06, "dashArray": "6 4",
+                    "className": "opmap-zone"}, (), "label")
     for zone in ZONE_ORDER:
         label, colour = ZONE_LABELS[zone], ZONE_COLOURS[zone]
-        zone_areas = areas[areas["zone"] == zone] if len(areas) else areas
-        data = _features(zone_areas, AREA_FIELDS)
-        if data["features"]:
-            group = folium.FeatureGroup(name=f"{label} — reported areas ({len(data['features'])})")
-            layer = folium.GeoJson(data, name=f"{zone}-areas",
-                                   style_function=lambda _, c=colour: {"color": c, "weight": 2, "fillColor": c,
-                                                                       "fillOpacity": 0.45})
-            SafePopups(AREA_FIELDS).add_to(layer)
-            layer.add_to(group)
-            group.add_to(fmap)
-        zone_places = places[places["zone"] == zone] if len(places) else places
-        data = _features(zone_places, PLACE_FIELDS)
-        if data["features"]:
-            group = folium.FeatureGroup(name=f"{label} — places ({len(data['features'])})")
-            layer = folium.GeoJson(data, name=f"{zone}-places",
-                                   marker=folium.CircleMarker(radius=5, weight=1, color="#222",
-                                                              fill_color=colour, fill_opacity=0.9))
-            SafePopups(PLACE_FIELDS).add_to(layer)
-            layer.add_to(group)
-            group.add_to(fmap)
+        for kind, frame, fields, tooltip, style in (  # operations first: areas above them stay clickable
+                ("operations", operations, OPERATION_FIELDS, "title",
+                 {"radius": 8, "weight": 2, "color": "#000", "fillColor": colour, "fillOpacity": 0.8,
+                  "className": "opmap-operation"}),
+                ("reported areas", areas, AREA_FIELDS, "anchors",
+                 {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45, "className": "opmap-area"}),
+                ("places", places, PLACE_FIELDS, "name",
+                 {"radius": 5, "weight": 1, "color": "#222", "fillColor": colour, "fillOpacity": 0.9,
+                  "className": "opmap-place"})):
+            data = compact_features(frame[frame["zone"] == zone] if len(frame) else frame, fields)
+            if data["r"]:
+                _group(fmap, f"{label} — {kind} ({len(data['r'])})", data, style, fields, tooltip,
+                       timed=True, searchable=kind == "places")
     n_articles = len(set(places["article"])) if len(places) else 0
+    span = _date_span([operations, areas, places])
     Legend(f"{n_articles} reports, {len(areas)} reported areas",
            "Zone lines are approximate; replace them with authoritative boundaries (--zones)."
            if approximate else "").add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
+    if span:
+        TimeSlider(*span).add_to(fmap)
+    PlaceSearch().add_to(fmap)
+    MeasureTool().add_to(fmap)
+    FullscreenButton().add_to(fmap)
+    MapReady().add_to(fmap)
     located = [g for g in [*areas.geometry, *places.geometry] if g is not None and not g.is_empty]
     if located:
         west, south, east, north = gpd.GeoSeries(located).total_bounds
@@ -161,6 +142,7 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
     return fmap
 
 
-def write_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, target: Path) -> Path:
-    fmap = build_map(places, areas, zones)
+def write_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, target: Path,
+              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False) -> Path:
+    fmap = build_map(places, areas, zones, operations, self_contained)
     return atomic_write(target, lambda path: fmap.save(str(path)))
