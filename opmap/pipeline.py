@@ -181,8 +181,8 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
             return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
                               "no located anchor in the report: not mapped", "unknown")
         located = [fallback]
-        basis = (f"anchor{' ' + anchors[0].name if anchors else ''} not located; placed around "
-                 f"{fallback.name}, the report's main place")
+        why = f"anchor {anchors[0].name} not located" if anchors else "no place given for the area"
+        basis = f"{why}; placed around {fallback.name}, the report's main place"
         direction = None
     first = located[0]
     if direction == "along" and first.line:

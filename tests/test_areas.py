@@ -101,3 +101,10 @@ def test_along_a_road(resources: Resources) -> None:
 def test_distance_and_direction_from_an_anchor(resources: Resources) -> None:
     [found] = areas("About 40 km² some 20 km south of Kirkuk were cleared on Monday.", resources)
     assert (found.direction, found.distance_km, found.anchor_surfaces) == ("S", 20.0, ("Kirkuk",))
+
+
+def test_a_between_in_the_next_sentence_is_not_the_areas(resources: Resources) -> None:
+    text = ("The Peshmerga took about 60 square miles during the offensive. Cutting the highway severed "
+            "the road between Mosul and Raqqa.")
+    [found] = areas(text, resources)
+    assert found.direction is None and found.anchor_surfaces == ()

@@ -65,6 +65,7 @@ DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*(?:and|-|/|&)\s*{_DIR_WORD}
                        rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside)\s+of\b",
                        re.IGNORECASE)
 BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
+_COMPASS = frozenset({"N", "NE", "E", "SE", "S", "SW", "W", "NW"}) | {f"{a}+{b}" for a in "NS" for b in "EW"}
 ALONG = re.compile(r"\b(?:along|alongside|on both sides of|astride)\b", re.IGNORECASE)
 AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicinity of|on the outskirts of|"
                     r"outskirts of|in the area of|in the region of|vicinity of)\b", re.IGNORECASE)
@@ -196,7 +197,10 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
             start, end = sentences.span(i)
             if AREA.search(text, start, end):
                 continue  # a sentence with a figure of its own keeps its relation to itself
-            candidates.extend(_relations_in((start, end), text, mentions, same=False))
+            # from a neighbouring sentence only a compass direction carries over ("the offensive west
+            # of Kirkuk ... cleared 140 km²"); a 'between' there is about something else
+            candidates.extend(r for r in _relations_in((start, end), text, mentions, same=False)
+                              if r.direction in _COMPASS)
     if not candidates:
         return None
     best = max(r.strength for r in candidates)
