@@ -1,7 +1,9 @@
 """Operations: one point per reported operation, and the ACLED-style table of them.
 
-For now an operation is one article: its point is the centroid of its reported areas, else its first
-located place that is not the dateline. `derive_operation` is the one place that decides this, so a
+An operation point is one article: its point is the centroid of its reported areas, else its first
+located place that is not the dateline; it carries the report's own figures (actors, support, force
+size, casualties, damage, villages) and the operation id it shares with other reports of the same
+operation. `derive_operation` is the one place that decides this, so a
 richer model of operations (several per report, merged across reports) replaces only that function.
 """
 
@@ -66,6 +68,27 @@ def derive_operation(result: ArticleResult) -> OperationPoint | None:
                           notes=" | ".join(a.statement.quote for a in result.areas))
 
 
+def what_the_report_says(result: ArticleResult) -> dict[str, object]:
+    """The operation's figures as this report gives them: actors, support, strength, cost, damage."""
+    op = result.operation
+    if op is None:
+        return {}
+    sides = [a for a in op.actors if a != "ISIS"]
+    killed = [c.count for c in op.casualties if c.kind == "killed"]
+    return {
+        "operation_id": op.operation_id,
+        "actor1": sides[0] if sides else (op.actors[0] if op.actors else ""),
+        "actor2": "ISIS" if "ISIS" in op.actors and sides else (sides[1] if len(sides) > 1 else ""),
+        "actors": "; ".join(op.actors),
+        "supported_by": "; ".join(f"{who} ({kind})" for who, kind in op.support),
+        "force_size": "; ".join(f"{f.hedge + ' ' if f.hedge else ''}{f.value:g} {f.what}" for f in op.force_sizes),
+        "casualties": "; ".join(f"{c.count:g} {c.side} {c.kind}" for c in op.casualties),
+        "fatalities": int(sum(killed)) if killed else None,
+        "destroyed": "; ".join(f"{f.value:g} {f.what}" for f in op.destroyed),
+        "villages_cleared": "; ".join(op.villages_cleared),
+    }
+
+
 def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap) -> gpd.GeoDataFrame:
     """The `operations` layer: points with date, report, size and zone."""
     rows, points = [], []
@@ -78,7 +101,7 @@ def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap) -> gpd.Geo
                      "event_year": decimal_year(op.event_date) if op.event_date else None, "location": op.location,
                      "basis": op.basis, "precision": op.precision, "n_areas": op.n_areas,
                      "total_area_km2": op.total_area_km2, "zone": zones.zone_at(op.point.x, op.point.y),
-                     "notes": op.notes})
+                     "notes": op.notes, **what_the_report_says(result)})
         points.append(op.point)
     if not rows:
         return gpd.GeoDataFrame({c: [] for c in ("article", "event_date", "event_year", "zone")}, geometry=[],
@@ -86,18 +109,23 @@ def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap) -> gpd.Geo
     return gpd.GeoDataFrame(rows, geometry=points, crs=CRS)
 
 
+def _column(frame: gpd.GeoDataFrame, name: str) -> object:
+    return frame[name] if len(frame) and name in frame.columns else ""
+
+
 def acled_table(operations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """ACLED-style columns for the operations (actors, admin areas, fatalities: empty until known)."""
     frame = gpd.GeoDataFrame({
         "event_date": operations["event_date"].fillna("").astype(str) if len(operations) else [],
-        "actor1": "", "actor2": "", "admin1": "", "admin2": "",
+        "actor1": _column(operations, "actor1"), "actor2": _column(operations, "actor2"), "admin1": "",
+        "admin2": "",
         "location": operations["location"] if len(operations) else [],
         "latitude": operations.geometry.y.round(6) if len(operations) else [],
         "longitude": operations.geometry.x.round(6) if len(operations) else [],
         "geo_precision": operations["precision"] if len(operations) else [],
         "source": operations["source"] if len(operations) else [],
         "notes": operations["notes"] if len(operations) else [],
-        "fatalities": "",
+        "fatalities": _column(operations, "fatalities"),
         "article": operations["article"] if len(operations) else [],
         "url": operations["url"] if len(operations) else [],
         "zone": operations["zone"] if len(operations) else [],
