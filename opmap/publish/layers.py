@@ -48,6 +48,7 @@ def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
                          "range_min_km2": s.range_km2[0] if s.range_km2 else None,
                          "range_max_km2": s.range_km2[1] if s.range_km2 else None,
                          "status": s.status, "direction": s.direction, "direction_text": s.direction_text,
+                         "distance_km": s.distance_km,
                          "anchors": list(r.anchors), "shape_model": r.shape_model,
                          "precision": r.precision or None, "uncertainty_m": r.uncertainty_m,
                          "basis": r.basis, "zone": r.zone, "zone_shares": json.dumps(dict(r.zone_shares)),

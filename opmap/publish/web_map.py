@@ -35,10 +35,13 @@ from opmap.zones import ZONE_LABELS
 __all__ = ["ZONE_COLOURS", "ZONE_ORDER", "Legend", "SafePopups", "build_map", "write_map"]
 PLACE_FIELDS = ("name", "type", "zone", "controlled_by", "precision", "quote", "source", "title", "event_date", "url",
                 "article", "gazetteer")
-AREA_FIELDS = ("quote", "area_km2", "status", "direction", "anchors", "basis", "precision",
-               "uncertainty_m", "zone", "zone_shares", "controlled_by", "source", "title", "event_date", "url", "article")
-OPERATION_FIELDS = ("title", "event_date", "location", "n_areas", "total_area_km2", "zone", "basis", "precision",
-                    "source", "url", "article")
+AREA_FIELDS = ("quote", "area_km2", "value_as_written", "unit_as_written", "hedge", "range_min_km2",
+               "range_max_km2", "status", "direction", "distance_km", "anchors", "shape_model", "basis", "precision",
+               "uncertainty_m", "zone", "zone_shares", "controlled_by", "flag", "source", "title", "event_date", "url",
+               "article")
+OPERATION_FIELDS = ("title", "event_date", "operation_id", "location", "actors", "supported_by", "force_size",
+                    "casualties", "destroyed", "villages_cleared", "n_areas", "total_area_km2", "zone", "basis",
+                    "precision", "source", "url", "article")
 
 
 class Legend(MacroElement):
