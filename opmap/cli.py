@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from opmap.errors import OpmapError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--zones", type=Path, default=None,
                      help="zone polygons (GeoJSON with a 'zone' property) instead of the approximate default")
     run.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    run.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                     help="show on the map who held each disputed district on this date "
+                          "(default: the latest event date of the run)")
     run.add_argument("--self-contained", action="store_true",
                      help="write map.html as one file with Leaflet and every script inlined (no network but tiles)")
     run.add_argument("--online", nargs="?", const="nominatim", default=None, metavar="PROVIDER",
@@ -74,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             online = settings_from_config()
         summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online,
-                      self_contained=args.self_contained)
+                      self_contained=args.self_contained, as_of=args.as_of)
     except OpmapError as exc:
         print(f"opmap: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ or a Dask bag can map it over a corpus. `run` is the Python API behind `opmap ru
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -277,8 +278,10 @@ def group_operations(results: list[ArticleResult]) -> list[ArticleResult]:
 
 def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
         zones: Path | None = None, progress: Callable[[str], None] | None = None,
-        write: bool = True, online: OnlineSettings | None = None, self_contained: bool = False) -> RunSummary:
-    """Read every report under `paths` (default: the shipped examples) and publish to `out`."""
+        write: bool = True, online: OnlineSettings | None = None, self_contained: bool = False,
+        as_of: dt.date | None = None) -> RunSummary:
+    """Read every report under `paths` (default: the shipped examples) and publish to `out`; the map
+    shows who held the disputed districts on `as_of` (default: the latest event date of the run)."""
     started = time.perf_counter()
     paths = list(paths) or [EXAMPLES]
     resources = Resources.load(gazetteers, zones, online)
@@ -299,7 +302,10 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
     if write and summary.results:
         from opmap.publish import publish
 
+        dates = [r.event_date for r in summary.results if r.event_date]
+        line_date = as_of or (max(dates) if dates else None)
+        control_line = resources.control.line_as_of(line_date) if resources.control and line_date else None
         summary.written = publish(summary.results, resources.zones, Path(out) if out else DEFAULT_OUT,
-                                  self_contained=self_contained)
+                                  self_contained=self_contained, control_line=control_line)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -130,3 +130,24 @@ def test_the_line_as_it_stood_on_a_date(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "opmap.cli", "zones", "as-of", "2017-13-01", "--out",
                           str(tmp_path / "x.geojson")], capture_output=True, text=True, check=False, timeout=120)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "not a date" in bad.stderr
+
+
+def test_map_shows_the_line_as_it_stood_on_a_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from opmap.pipeline import EXAMPLES, run
+
+    run([EXAMPLES / "makhmour-2018-07-16.txt"], tmp_path / "a", as_of=dt.date(2016, 6, 1))
+    run([EXAMPLES / "makhmour-2018-07-16.txt"], tmp_path / "b")  # default: the run's latest event date
+    before = (tmp_path / "a" / "map.html").read_text(encoding="utf-8")
+    after = (tmp_path / "b" / "map.html").read_text(encoding="utf-8")
+    import re
+
+    def districts(html: str, holder: str) -> int:
+        found = re.search(rf"Held on [\d-]+ by {re.escape(holder)} \((\d+) districts\)", html)
+        return int(found.group(1)) if found else 0
+
+    assert "Held on 2016-06-01 by" in before and "Held on 2018-07-16 by" in after
+    # after the federal takeover of October 2017 most disputed districts changed hands
+    assert districts(before, "Peshmerga / KRG") > districts(after, "Peshmerga / KRG")
+    assert districts(after, "federal forces") > districts(before, "federal forces")

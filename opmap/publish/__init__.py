@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 
@@ -25,7 +26,8 @@ GPKG_ORDER = ("zones", "places", "areas", "operations", "uncertainty")  # tables
 PROJECT_ORDER = ("operations", "places", "areas", "uncertainty", "zones")  # QGIS layer tree, top first
 
 
-def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = False) -> list[Path]:
+def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = False,
+            control_line: dict[str, Any] | None = None) -> list[Path]:
     """Write one GeoJSON per layer, operations.csv, opmap.gpkg with default styles, opmap.qgs and
     map.html (with every script and style inlined when `self_contained`) to `out`."""
     try:
@@ -46,5 +48,5 @@ def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_co
     extent = (bounds[0], bounds[1], bounds[2], bounds[3]) if bounds is not None else None
     written += [gpkg, write_project(out / "opmap.qgs", gpkg, PROJECT_ORDER, styles, extent),
                 write_map(places, areas, layers["zones"], out / "map.html", operations=layers["operations"],
-                          self_contained=self_contained)]
+                          self_contained=self_contained, control_line=control_line)]
     return written

@@ -92,7 +92,8 @@ def _date_span(frames: list[gpd.GeoDataFrame]) -> tuple[str, int] | None:
 
 
 def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
-              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False) -> folium.Map:
+              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False,
+              control_line: dict[str, Any] | None = None) -> folium.Map:
     """Zone outlines, then per zone its reported areas, places and operations, each a layer group;
     legend, time slider, place search, measure tool and full-screen button."""
     fmap = folium.Map(location=[35.5, 44.0], zoom_start=7, tiles="OpenStreetMap", control_scale=True)
@@ -111,6 +112,8 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
                    compact_features(outline, ("zone", "label")),
                    {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.06, "dashArray": "6 4",
                     "className": "opmap-zone"}, (), "label")
+    if control_line and control_line.get("features"):
+        _control_groups(fmap, control_line)
     for zone in ZONE_ORDER:
         label, colour = ZONE_LABELS[zone], ZONE_COLOURS[zone]
         for kind, frame, fields, tooltip, style in (  # operations first: areas above them stay clickable
@@ -145,7 +148,26 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
     return fmap
 
 
+CONTROL_COLOURS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf")
+CONTROL_FIELDS = ("name", "controlled_by", "as_of", "source", "cells")
+
+
+def _control_groups(fmap: folium.Map, line: dict[str, Any]) -> None:
+    """The line as it stood on a date: disputed districts grouped and coloured by who held them
+    (hidden at first; the layer control shows them)."""
+    frame = gpd.GeoDataFrame.from_features(line["features"], crs="EPSG:4326")
+    frame["controlled_by"] = frame["controlled_by"].fillna("no record")
+    as_of = str(frame["as_of"].iloc[0])
+    for i, holder in enumerate(sorted(set(frame["controlled_by"]))):
+        held = frame[frame["controlled_by"] == holder]
+        colour = CONTROL_COLOURS[i % len(CONTROL_COLOURS)]
+        _group(fmap, f"Held on {as_of} by {holder} ({len(held)} districts)", compact_features(held, CONTROL_FIELDS),
+               {"color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.25, "className": "opmap-control"},
+               CONTROL_FIELDS, "name", show=False)
+
+
 def write_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, target: Path,
-              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False) -> Path:
-    fmap = build_map(places, areas, zones, operations, self_contained)
+              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False,
+              control_line: dict[str, Any] | None = None) -> Path:
+    fmap = build_map(places, areas, zones, operations, self_contained, control_line)
     return atomic_write(target, lambda path: fmap.save(str(path)))
