@@ -64,3 +64,12 @@ def test_a_range_gives_its_first_day() -> None:
 def test_background_days_give_way_to_the_latest() -> None:
     text = "Militants captured the town on July 7. On July 10, aircraft struck their positions."
     assert event_date(text, dt.date(2014, 7, 13))[0] == dt.date(2014, 7, 10)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The ridge was cleared last week.", dt.date(2018, 7, 9)),
+    ("The ridge was cleared earlier this month.", dt.date(2018, 7, 1)),
+    ("Earlier this month the ridge fell; on Monday the last tunnels were destroyed.", dt.date(2018, 7, 16)),
+])
+def test_vague_spans_give_their_first_day_and_yield_to_named_days(text: str, expected: dt.date) -> None:
+    assert event_date(text, THURSDAY)[0] == expected

@@ -1,6 +1,7 @@
 """The main event date of a report, relative words resolved against its publication date.
 
-"on Monday night" in a report published Thursday 19 July 2018 is 2018-07-16; "yesterday",
+"on Monday night" in a report published Thursday 19 July 2018 is 2018-07-16; "last week" and
+"earlier this month" give the first day of that span (and rank below named days); "yesterday",
 "last night", "overnight" are the day before publication; "today" and "this morning" the day itself;
 "July 16" or "16 July 2018" are read as written (year from the publication date when absent).
 Of the dates a report gives, those within the two weeks up to publication count (failing that, those
@@ -32,6 +33,8 @@ WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+past\s+|past\s+)?(?P<weekday>Mo
                      r"June|July|August|September|October|November|December)\b)")
 RELATIVE = re.compile(r"\b(?P<word>today|this morning|this afternoon|this evening|tonight|earlier today|"
                       r"yesterday|last night|overnight|the day before)\b", re.IGNORECASE)
+VAGUE = re.compile(r"\b(?:last week|earlier this week|this week|earlier this month|this month|last month)\b",
+                   re.IGNORECASE)
 _OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before": -1}
 RECENT_DAYS = 14
 
@@ -55,11 +58,13 @@ class DateCandidate:
     explicit: bool = False
     reporting: bool = False  # 'said on Monday': the day of the statement, not of the event
 
+    vague: bool = False  # 'last week', 'earlier this month': the first day of that span
+
     @property
     def rank(self) -> int:
         """Relative day words first (news gives the event's day that way), then written dates, then
-        the days that statements were made."""
-        return 2 if self.reporting else 1 if self.explicit else 0
+        vague spans, then the days that statements were made."""
+        return 3 if self.reporting else 2 if self.vague else 1 if self.explicit else 0
 
 
 def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
@@ -120,8 +125,22 @@ def date_candidates(text: str, published: dt.date | None) -> list[DateCandidate]
             offset = _OFFSETS.get(m.group("word").lower(), 0)
             found.append(DateCandidate(published + dt.timedelta(days=offset), m.start(), m.group(0),
                                        reporting=_reporting(text, m.start(), m.end())))
+        for m in VAGUE.finditer(text):
+            found.append(DateCandidate(_span_start(m.group(0).lower(), published), m.start(), m.group(0),
+                                       vague=True, reporting=_reporting(text, m.start(), m.end())))
     found.sort(key=lambda c: c.position)
     return found
+
+
+def _span_start(phrase: str, published: dt.date) -> dt.date:
+    """The first day of the span a vague phrase names, relative to publication."""
+    if "week" in phrase:
+        this_monday = published - dt.timedelta(days=published.weekday())
+        return this_monday - dt.timedelta(days=7) if "last" in phrase else this_monday
+    first = published.replace(day=1)
+    if "last month" in phrase:
+        return (first - dt.timedelta(days=1)).replace(day=1)
+    return first
 
 
 def event_date(text: str, published: dt.date | None, title: str = "") -> tuple[dt.date | None, str]:
