@@ -17,7 +17,7 @@ from opmap.control import ControlMap, districts_for
 from opmap.errors import InputError
 from opmap.extract.areas import find_areas
 from opmap.extract.dates import event_date
-from opmap.extract.operations import operation_of
+from opmap.extract.operations import operation_of, villages_cleared
 from opmap.extract.sentences import Sentences
 from opmap.extract.toponyms import find_mentions
 from opmap.gazetteer import GazetteerIndex, load_index
@@ -25,7 +25,7 @@ from opmap.model import AreaReport, AreaStatement, Article, ArticleResult, Place
 from opmap.online import OnlineGeocoder, OnlineSettings
 from opmap.reading import read_articles
 from opmap.resolve import resolve
-from opmap.shapes import BEARINGS, area_shape, corridor_shape, offset_disc
+from opmap.shapes import BEARINGS, area_shape, corridor_shape, offset_disc, village_hull
 from opmap.zones import ZoneMap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,7 @@ SPECIFICITY = {"district": 1, "subdistrict": 1, "governorate": 2, "region": 3, "
 PROVINCE_SCALE_KM2 = 2_000.0
 COUNTRY_SCALE_KM2 = 10_000.0
 SAME_OPERATION_KM = 40.0
+MIN_HULL_VILLAGES = 3
 CLEAR_SHARE = 0.75
 TOWN_DENSITY_PER_KM2 = 2000.0
 MAX_TOWN_RADIUS_M = 10_000.0
@@ -160,7 +161,7 @@ def anchor_extent_m(place: Place) -> float:
 
 
 def shape_area(article: Article, statement: AreaStatement, places: Sequence[Place],
-               zones: ZoneMap) -> AreaReport:
+               zones: ZoneMap, villages: Sequence[str] = ()) -> AreaReport:
     """The polygon for one area statement, placed on its anchors, or on the report's main place."""
     by_offset = {o: p for p in places for o in p.offsets}
     anchors = [by_offset[o] for o in statement.anchor_offsets if o in by_offset]
@@ -176,6 +177,15 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
     if statement.area_km2 is None:
         return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
                           statement.flag or "no figure in km²", "unknown")
+    village_points = [(p.lon, p.lat) for p in places if p.lon is not None and p.lat is not None
+                      and p.type == "settlement" and any(v in p.surfaces for v in villages)]
+    if direction is None and len(village_points) >= MIN_HULL_VILLAGES:
+        names = [p.name for p in places if any(v in p.surfaces for v in villages) and p.lon is not None]
+        shape = village_hull(village_points, statement.area_km2)
+        shares = zones.zone_shares(shape.polygon)
+        return AreaReport(article.id, statement, tuple(names), shape.polygon, shape.model, shape.precision,
+                          shape.uncertainty_m, f"hull of the cleared villages {', '.join(names)}",
+                          next(iter(shares), "outside"), tuple(shares.items()))
     if not located or (direction == "between" and len(located) < 2):
         fallback = main_place(places, statement.area_km2)
         if fallback is None:
@@ -225,7 +235,8 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     places = classify_places(places, resources.zones)
     date, basis = event_date(article.text, article.published, article.title)
     statements = find_areas(article.text, sentences, mentions)
-    areas = tuple(shape_area(article, s, places, resources.zones) for s in statements)
+    villages = villages_cleared(article.text, mentions)
+    areas = tuple(shape_area(article, s, places, resources.zones, villages) for s in statements)
     places = infer_unlocated_zones(places, areas)
     if resources.control is not None:
         places = resources.control.mark_places(places, date)

@@ -6,7 +6,8 @@ Shape model per relation (all in a local azimuthal equidistant projection centre
 - "around X" / "near X", or no relation at all: a disc centred on the anchor;
 - "between X and Y": an ellipse centred midway, its long axis along X–Y (at most 4:1);
 - "along the X-Y road": a corridor of even width on both sides of the road's line;
-- "N km south of X": a disc centred N km from X on that bearing.
+- "N km south of X": a disc centred N km from X on that bearing;
+- a list of cleared villages with no other relation: their hull, shrunk or grown to the stated area.
 The stated area is met geodesically (pyproj.Geod) to well within 1 % by rescaling once. The
 uncertainty band is the distance by which the true area may lie beyond the polygon.
 """
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyproj
-from shapely.geometry import LineString, Polygon
+from shapely.affinity import scale
+from shapely.geometry import LineString, MultiPoint, Polygon
 from shapely.geometry.polygon import orient
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -110,6 +112,33 @@ def corridor_shape(line: tuple[tuple[float, float], ...], area_km2: float) -> Sh
             break
         half_width *= factor
     return Shape(polygon, "corridor", round(half_width, 1), 2)
+
+
+def village_hull(points: list[tuple[float, float]], area_km2: float) -> Shape:
+    """'cleared 11 villages ... an area of 25 square miles': the hull of the located villages, shrunk
+    or grown (evenly buffered) to the stated area."""
+    lon0 = sum(p[0] for p in points) / len(points)
+    lat0 = sum(p[1] for p in points) / len(points)
+    to_lonlat = _to_lonlat(round(lon0, 6), round(lat0, 6))
+    to_local = pyproj.Transformer.from_crs("EPSG:4326", to_lonlat.source_crs, always_xy=True)
+    xs, ys = to_local.transform([p[0] for p in points], [p[1] for p in points])
+    hull = MultiPoint(list(zip(xs, ys, strict=True))).convex_hull
+    target = area_km2 * 1e6
+    if hull.area >= target:
+        local = scale(hull, math.sqrt(target / hull.area), math.sqrt(target / hull.area), origin="centroid")
+        grown = 0.0
+    else:
+        low, high = 0.0, math.sqrt(target / math.pi) + 1.0
+        for _ in range(40):  # the buffer distance that gives the stated area
+            mid = (low + high) / 2
+            low, high = (mid, high) if hull.buffer(mid, quad_segs=16).area < target else (low, mid)
+        grown = high
+        local = hull.buffer(grown, quad_segs=16)
+    lons, lats = to_lonlat.transform(*local.exterior.xy)
+    polygon = orient(Polygon(zip(lons, lats, strict=True)), sign=1.0)
+    factor = math.sqrt(target / (geodesic_area_km2(polygon) * 1e6))
+    polygon = scale(polygon, factor, factor, origin=polygon.centroid)  # lon/lat scale is fine at ~1e-4
+    return Shape(orient(polygon, sign=1.0), "village hull", round(max(grown, math.sqrt(target / math.pi)), 1), 2)
 
 
 def offset_disc(anchor: tuple[float, float], direction: str, distance_km: float, area_km2: float) -> Shape:

@@ -103,3 +103,15 @@ def test_no_fuzzy_match_for_people_or_sentence_starts(resources: Resources) -> N
     text = "Karkar said the fight was over. Spokesman Sean Ryan spoke to Kifiri Hassan in the morning."
     result = process_article(Article("n", text, "n.txt", published=dt.date(2018, 7, 19)), resources)
     assert result.places == ()
+
+
+def test_area_of_named_villages_is_their_hull(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    table = tmp_path / "villages.csv"
+    table.write_text("name,type,lat,lon\nZarqa Tepe,settlement,35.30,44.30\nHilwan,settlement,35.32,44.36\n"
+                     "Bor Kand,settlement,35.37,44.33\n", encoding="utf-8")
+    resources = Resources.load(gazetteers=[table])
+    text = "Peshmerga cleared the villages of Zarqa Tepe, Hilwan and Bor Kand, an area of 20 square kilometres."
+    result = process_article(Article("h", text, "h.txt", published=dt.date(2018, 7, 19)), resources)
+    [area] = result.areas
+    assert area.shape_model == "village hull" and set(area.anchors) == {"Zarqa Tepe", "Hilwan", "Bor Kand"}
+    assert geodesic_area_km2(area.geometry) == pytest.approx(20.0, rel=0.01)

@@ -7,6 +7,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shapely.geometry import Point
 
 from opmap.shapes import BEARINGS, GEOD, area_shape, geodesic_area_km2
 
@@ -87,3 +88,19 @@ def test_offset_disc_lies_that_far_that_way() -> None:
     bearing, _, metres = GEOD.inv(anchor[0], anchor[1], c.x, c.y)
     assert metres == pytest.approx(20_000, rel=0.01) and abs(abs(bearing) - 180) < 1
     assert geodesic_area_km2(shape.polygon) == pytest.approx(40.0, rel=0.01)
+
+
+@pytest.mark.parametrize("km2", [5.0, 400.0])
+def test_village_hull_has_the_stated_area_and_covers_the_villages(km2: float) -> None:
+    from shapely.geometry import MultiPoint
+
+    from opmap.shapes import village_hull
+
+    villages = [(44.30, 35.30), (44.36, 35.32), (44.33, 35.37), (44.29, 35.35)]
+    shape = village_hull(villages, km2)
+    assert shape.polygon.is_valid and shape.polygon.exterior.is_ccw
+    assert geodesic_area_km2(shape.polygon) == pytest.approx(km2, rel=0.01)
+    centre = MultiPoint(villages).centroid
+    assert shape.polygon.distance(centre) < 0.01
+    if km2 > 100:  # grown: every village inside
+        assert all(shape.polygon.contains(Point(v)) for v in villages)

@@ -195,8 +195,11 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     mentions.extend(_variant_mentions(text, tokens, index, sentences, taken, orgs))
     for cued in _cued_mentions(text, index, sentences, orgs):
         overlapping = [m for m in mentions if m.start < cued.end and cued.start < m.end]
-        if all(cued.start <= m.start and m.end <= cued.end and m.end - m.start < cued.end - cued.start
-               and m.cue != "road" for m in overlapping):
+        same = [m for m in overlapping if (m.start, m.end) == (cued.start, cued.end) and not m.cue]
+        if same:  # a known name in a cue ('the villages of Hilwan'): it keeps its match, learns its cue
+            mentions = [replace(m, cue=cued.cue) if m in same else m for m in mentions]
+        elif all(cued.start <= m.start and m.end <= cued.end and m.end - m.start < cued.end - cued.start
+                 and m.cue != "road" for m in overlapping):
             mentions = [m for m in mentions if m not in overlapping]
             mentions.append(cued)
     mentions.sort(key=lambda m: m.start)
