@@ -76,6 +76,24 @@ CLEARED_VERBS = re.compile(r"\b(?:clear\w*|liberat\w+|retak\w+|retook|recaptur\w
                            r"regain\w*|purg\w+|took|taken|secur\w+)\b", re.IGNORECASE)
 
 
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def _spans_with(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The sentences that hold a trigger word: the figure patterns only run there (speed)."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if trigger.search(m.group(0))]
+
+
+def _find(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
+    return [m for start, end in spans for m in pattern.finditer(text, start, end)]
+
+
+FORCE_TRIGGER = re.compile(r"\d|thousands|hundreds|dozens|(?:ty|teen|hundred|thousand)\b", re.IGNORECASE)
+CASUALTY_TRIGGER = re.compile(r"kill|dead|died|wound|injur|captur|arrest|detain", re.IGNORECASE)
+DAMAGE_TRIGGER = re.compile(r"destroy|demolish|\bhit\b|struck|target|dismantl|seiz|defus|clear", re.IGNORECASE)
+SUPPORT_TRIGGER = re.compile(r"air|artillery|aircraft|warplane|drone|advis|support", re.IGNORECASE)
+
+
 def actor_of(words: str) -> str:
     return _ACTOR_OF.get(words.lower(), words)
 
@@ -99,7 +117,7 @@ def _figure(m: re.Match[str], what: str) -> Figure | None:
 def force_sizes(text: str) -> tuple[Figure, ...]:
     """'about 500 Peshmerga', 'some 3,500 Peshmerga fighters'."""
     out = []
-    for m in FORCE.finditer(text):
+    for m in _find(FORCE, text, _spans_with(text, FORCE_TRIGGER)):
         figure = _figure(m, actor_of(m.group("actor")))
         if figure is not None and figure.value >= 10:
             out.append(figure)
@@ -110,8 +128,9 @@ def casualties(text: str) -> tuple[Casualty, ...]:
     """'14 ISIS fighters were killed', 'killing 20 militants', 'two Peshmerga were wounded'."""
     out: list[Casualty] = []
     seen: set[int] = set()
+    spans = _spans_with(text, CASUALTY_TRIGGER)
     for pattern in (CASUALTY, KILLING):
-        for m in pattern.finditer(text):
+        for m in _find(pattern, text, spans):
             value = parse_number(m.group("value"))
             if value is None or m.start("value") in seen:
                 continue
@@ -134,8 +153,9 @@ def _side(phrase: str) -> str:
 def destroyed(text: str) -> tuple[Figure, ...]:
     """'five tunnels were destroyed', 'struck 30 different areas'."""
     out = []
+    spans = _spans_with(text, DAMAGE_TRIGGER)
     for pattern in (DESTROYED, DESTROYED_ACTIVE):
-        for m in pattern.finditer(text):
+        for m in _find(pattern, text, spans):
             figure = _figure(m, f"{m.group('thing').strip().lower()} {m.group('verb').lower()}")
             if figure is not None:
                 out.append(figure)
@@ -145,8 +165,9 @@ def destroyed(text: str) -> tuple[Figure, ...]:
 def support(text: str) -> tuple[tuple[str, str], ...]:
     """(supporting actor, kind): 'with coalition air support' -> ('Coalition', 'air support')."""
     out = []
+    spans = _spans_with(text, SUPPORT_TRIGGER)
     for pattern in (SUPPORT, SUPPORT_ACTIVE):
-        for m in pattern.finditer(text):
+        for m in _find(pattern, text, spans):
             who = actor_of(m.group("actor")) if m.group("actor") else "Coalition" if "air" in m.group("kind").lower() \
                 else "unknown"
             out.append((who, m.group("kind").lower()))
