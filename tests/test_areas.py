@@ -108,3 +108,39 @@ def test_a_between_in_the_next_sentence_is_not_the_areas(resources: Resources) -
             "the road between Mosul and Raqqa.")
     [found] = areas(text, resources)
     assert found.direction is None and found.anchor_surfaces == ()
+
+
+@pytest.mark.parametrize(("phrase", "hedge"), [
+    ("about 30 km²", "about"), ("nearly 30 km²", "nearly"), ("more than 30 km²", "more than"),
+    ("approximately 30 km²", "approximately"), ("30 km²", ""),
+])
+def test_hedges_are_kept(phrase: str, hedge: str, resources: Resources) -> None:
+    [found] = areas(f"Forces cleared {phrase} west of Kirkuk.", resources)
+    assert found.hedge == hedge and found.area_km2 == 30
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Peshmerga liberated 30 km² west of Kirkuk.", "cleared"),
+    ("The offensive launched on Monday targets an area of 30 km² west of Kirkuk.", "targeted"),
+    ("Commanders plan to clear 30 km² west of Kirkuk next week.", "planned"),
+])
+def test_statuses(text: str, status: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.status == status
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("Forces cleared 30 km² around Kirkuk.", "around"),
+    ("Forces cleared 30 km² near Kirkuk.", "around"),
+    ("Forces cleared 30 km² on the outskirts of Kirkuk.", "around"),
+    ("Forces cleared 30 km² north and east of Kirkuk.", "N+E"),
+    ("Forces cleared 30 km² to the southwest of Kirkuk.", "SW"),
+    ("Forces cleared 30 km² northwest of Kirkuk.", "NW"),
+])
+def test_relations(text: str, direction: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.direction == direction and found.anchor_surfaces == ("Kirkuk",)
+
+
+def test_percentages_are_not_areas(resources: Resources) -> None:
+    assert areas("The SDF have now cleared about 70 percent of the city of Raqqa.", resources) == []

@@ -55,6 +55,9 @@ TARGETED = re.compile(r"\b(?:target(?:ed|s|ing)?|offensive to|launched|aim(?:s|e
                       re.IGNORECASE)
 PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)? to|will|would|intends? to|expected to|are set to)\b",
                      re.IGNORECASE)
+FUTURE_CLEARING = re.compile(r"\b(?:plan(?:s|ned)? to|will|would|intends? to|intended to|is set to|are set to|"
+                             r"expected to|going to|preparing to)\s+(?:\w+\s+){0,2}?(?:clear|liberate|retake|"
+                             r"recapture|free|seize|capture|take|push)\b", re.IGNORECASE)
 NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(?:province|governorate|"
                            r"country|region)|size of|the size|spans?|stretch(?:es)?|covers an area|"
                            r"under (?:the |their |its )?(?:full )?control|controls?|controlled|holds?|held by|"
@@ -213,6 +216,8 @@ def _status(sentence: str) -> str | None:
     cleared = CLEARED.search(sentence)
     if NOT_CLEARANCE.search(sentence) and not cleared:
         return None
+    if FUTURE_CLEARING.search(sentence):
+        return "planned"
     if cleared:
         return "cleared"
     if TARGETED.search(sentence):
