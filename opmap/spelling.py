@@ -79,11 +79,6 @@ def skeleton(name: str) -> str:
     return _REPEATS.sub(r"\1", "".join(words))
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two names are, 0..1 (difflib's ratio on their keys)."""
-    return key_similarity(name_key(a), name_key(b))
-
-
 def key_similarity(a: str, b: str) -> float:
     """How alike two folded keys are, 0..1."""
     return SequenceMatcher(None, a, b).ratio()
