@@ -17,8 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-
-from geopy.location import Location
+from typing import TYPE_CHECKING
 
 from opmap.errors import DataError
 from opmap.model import GazetteerEntry
@@ -26,6 +25,9 @@ from opmap.spelling import ascii_name, key_similarity, name_key, skeleton
 from opmap.userdata import cache_dir, data_dir
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+if TYPE_CHECKING:
+    from geopy.location import Location
+
 CURATED_CSV = DATA_DIR / "gazetteer" / "curated.csv"
 # The cached index is rebuilt whenever the code that builds it changes.
 INDEX_VERSION = hashlib.sha1(b"".join((Path(__file__).read_bytes(),
@@ -340,6 +342,8 @@ class OfflineGeocoder:
         self.index = index
 
     def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
+        from geopy.location import Location  # imported here: geopy's package import costs start-up
+
         found = sorted((e for e in self.index.lookup(name_key(query)) if e.lat is not None),
                        key=candidate_rank)
         locations = [Location(e.name, (e.lat, e.lon), {"key": e.key, "type": e.type,
