@@ -80,3 +80,8 @@ def test_text_locates_an_unknown_place(resources: Resources) -> None:
     assert tepe.precision == 2 and tepe.lon == pytest.approx(kirkuk.lon, abs=1e-6)
     assert kirkuk.lat - tepe.lat == pytest.approx(0.09, abs=0.002)
     assert tepe.zone == "disputed"
+
+
+def test_adjectives_before_a_cue_are_not_names(resources: Resources) -> None:
+    text = "Militants shelled the Kurdish-held town and two ISIS-held villages near Kirkuk."
+    assert surfaces(text, resources) == ["Kirkuk"]

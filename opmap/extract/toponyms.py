@@ -72,6 +72,9 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
                              re.IGNORECASE)
 PLACE_PREPOSITIONS = frozenset({"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
+NOT_A_NAME_START = frozenset(fold_token(w) for w in """the a an this that these those kurdish iraqi syrian turkish
+    iranian arab american british yazidi assyrian turkmen sunni shia shiite christian isis isil islamic daesh
+    peshmerga militant militants government federal""".split())
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
@@ -432,12 +435,19 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                 for name, start in _list_items(m.group(group), m.start(group)):
                     end = start + len(name)
                     key = name_key(name)
-                    if (start, end) in seen or _inside(orgs, start, end) or not key or key in NOT_PLACE_NAMES:
+                    if (start, end) in seen or _inside(orgs, start, end) or not _could_be_a_name(key):
                         continue
                     seen.add((start, end))
                     entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
                     found.append(Mention(name, start, end, sentences.at(start), tuple(entries), cue=cue))
     return found
+
+
+def _could_be_a_name(key: str) -> bool:
+    """Not a common word ('The'), a demonym ('Kurdish villages') or an adjective ('ISIS-held town')."""
+    words = key.split()
+    return bool(words) and key not in NOT_PLACE_NAMES and words[0] not in NOT_A_NAME_START \
+        and words[-1] not in ("held", "controled", "controlled", "led", "based", "backed", "run", "occupied")
 
 
 def _list_items(value: str, base: int) -> list[tuple[str, int]]:
