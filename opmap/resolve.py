@@ -18,7 +18,9 @@ CUE_TYPES = {"mount": {"mountain", "range", "hill"}, "range": {"range", "mountai
              "village": {"settlement"}, "district": {"district", "subdistrict"},
              "governorate": {"governorate"}, "road": {"road"}, "outskirts": {"settlement"}}
 NEIGHBOURS = frozenset({"SY", "TR", "IR", "KW", "SA", "JO"})
-UNLOCATED = 0  # precision code of a mention the gazetteer could not place
+UNLOCATED = 0
+STRICT_CUES = frozenset({"village", "mount", "range"})
+VARIANT_REACH_KM = 200.0  # precision code of a mention the gazetteer could not place
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -38,6 +40,12 @@ def choose(mention: Mention, context: Sequence[tuple[float, float]]) -> Gazettee
         return None
     located = _located(mention.candidates) or list(mention.candidates)
     wanted = CUE_TYPES.get(mention.cue)
+    if mention.cue in STRICT_CUES and wanted and not any(e.type in wanted for e in located):
+        return None  # 'the towns of ... Zab', 'Mount Bashiqa': not the river, not the town
+    if mention.cue == "variant" and context and all(
+            e.lat is None or e.lon is None or min(_km((e.lon, e.lat), p) for p in context) > VARIANT_REACH_KM
+            for e in located):
+        return None  # a look-alike spelling far from everything else the report names
 
     def rank(e: GazetteerEntry) -> tuple[float, ...]:
         region = 0 if e.country == "IQ" else 1 if e.country in NEIGHBOURS else 2

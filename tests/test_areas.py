@@ -144,3 +144,28 @@ def test_relations(text: str, direction: str, resources: Resources) -> None:
 
 def test_percentages_are_not_areas(resources: Resources) -> None:
     assert areas("The SDF have now cleared about 70 percent of the city of Raqqa.", resources) == []
+
+
+def test_two_figures_in_one_sentence_take_their_nearest_relations(resources: Resources) -> None:
+    text = "Police cleared about 15 square miles south of Kirkuk, including 400 dunams around Daquq."
+    first, second = areas(text, resources)
+    assert (first.direction, first.anchor_surfaces) == ("S", ("Kirkuk",))
+    assert (second.direction, second.anchor_surfaces) == ("around", ("Daquq",))
+
+
+def test_a_neighbouring_direction_about_another_place_does_not_move_the_area(resources: Resources) -> None:
+    text = "Troops retook 80 km² on the outskirts of Hawija. Hawija lies 60 km west of Kirkuk."
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Hawija",))
+
+
+def test_figures_without_a_clearing_verb_are_not_areas(resources: Resources) -> None:
+    assert areas("Militants burned about 300 dunams of orchards near Kirkuk.", resources) == []
+    assert areas("Farmers lost 1,000 dunams of wheat to arson near Daquq.", resources) == []
+
+
+def test_an_aim_is_targeted_when_the_offensive_is_under_way(resources: Resources) -> None:
+    [found] = areas("The offensive launched on Monday aims to retake 250 km² east of Tikrit.", resources)
+    assert found.status == "targeted"
+    [found] = areas("Commanders aim to clear 20-25 km2 south of Tikrit in the coming days.", resources)
+    assert found.status == "planned"

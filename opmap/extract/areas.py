@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from opmap.extract.sentences import Sentences
 from opmap.model import AreaStatement, Mention
+from opmap.spelling import name_key
 
 SQ_MILE_KM2 = 2.589988
 UNITS_KM2: tuple[tuple[str, float], ...] = (
@@ -55,15 +56,23 @@ TARGETED = re.compile(r"\b(?:target(?:ed|s|ing)?|offensive to|launched|aim(?:s|e
                       re.IGNORECASE)
 PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)? to|will|would|intends? to|expected to|are set to)\b",
                      re.IGNORECASE)
-FUTURE_CLEARING = re.compile(r"\b(?:plan(?:s|ned)? to|will|would|intends? to|intended to|is set to|are set to|"
-                             r"expected to|going to|preparing to)\s+(?:\w+\s+){0,2}?(?:clear|liberate|retake|"
-                             r"recapture|free|seize|capture|take|push)\b", re.IGNORECASE)
+AIMED_CLEARING = re.compile(r"\b(?:plan(?:s|ned)? to|will|would|intends? to|intended to|is set to|are set to|"
+                            r"expected to|going to|preparing to|aim(?:s|ed|ing)? to|seek(?:s|ing)? to|"
+                            r"with the aim of|in order to|attempt(?:s|ing)? to|tr(?:y|ies|ying) to)\s+"
+                            r"(?:\w+\s+){0,2}?(?:clear(?:ing)?|liberat(?:e|ing)|retak(?:e|ing)|recaptur(?:e|ing)|"
+                            r"free(?:ing)?|seiz(?:e|ing)|captur(?:e|ing)|tak(?:e|ing)|push(?:ing)?|comb(?:ing)?|"
+                            r"secur(?:e|ing)|sweep(?:ing)?)\b", re.IGNORECASE)
+UNDER_WAY = re.compile(r"\b(?:launched|began|begun|started|under ?way|ongoing|offensive|operation|advancing|"
+                       r"pushing|attacking)\b", re.IGNORECASE)
+LOSS = re.compile(r"\b(?:lost|los(?:e|ing)|burn(?:ed|t|ing)?|torch(?:ed|ing)|arson|exploit\w*|ceded|"
+                  r"withdr(?:ew|awn) from|abandon(?:ed)?)\b", re.IGNORECASE)
 NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(?:province|governorate|"
                            r"country|region)|size of|the size|spans?|stretch(?:es)?|covers an area|"
                            r"under (?:the |their |its )?(?:full )?control|controls?|controlled|holds?|held by|"
                            r"percent|per cent|%|remain(?:s|ed)? under|still hold)\b", re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
-DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*(?:and|-|/|&)\s*{_DIR_WORD})?)\s+(?:of|from)\b"
+DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD})*(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
+                       rf"\s+(?:of|from)\b"
                        rf"|\b(?:in|to)\s+the\s+(?P<dir2>{_DIR_WORD})\s+of\b"
                        rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside)\s+of\b",
                        re.IGNORECASE)
@@ -116,7 +125,7 @@ def parse_number(text: str) -> float | None:
 
 def direction_code(words: str) -> str:
     """'north-east' -> 'NE', 'north and east' -> 'N+E', 'southeastern' -> 'SE'."""
-    parts = re.split(r"\s*(?:\band\b|/|&)\s*", words.lower().strip())
+    parts = re.split(r"\s*(?:,\s*and\b|\band\b|/|&|,)\s*", words.lower().strip())
     codes = []
     for part in parts:
         part = re.sub(r"ern$", "", part.replace("-", "").replace(" ", ""))
@@ -133,6 +142,7 @@ class _Relation:
     anchors: tuple[Mention, ...]
     strength: int  # 3 same-sentence compass/between, 2 neighbouring compass, 1 around/near
     distance_km: float | None = None  # '10 km south of X'
+    at: int = 0  # text offset of the relation word
 
 
 _DISTANCE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kms|kilomet(?:re|er)s?|miles?)\s*$", re.IGNORECASE)
@@ -167,7 +177,7 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         anchors = _anchor_after(start + m.end(), text, mentions, limit=2)
         if len(anchors) == 2:
             found.append(_Relation("between", chunk[m.start():m.end() + 40].split(",")[0], anchors,
-                                   3 if same else 2))
+                                   3 if same else 2, at=start + m.start()))
     for m in DIRECTION.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         words = m.group("dir") or m.group("dir2") or m.group("dir3")
@@ -177,54 +187,73 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
             if far:
                 distance = float(far.group(1)) * (1.609344 if far.group(2).lower().startswith("mi") else 1.0)
             found.append(_Relation(direction_code(words), (far.group(0) if far else "") + m.group(0), anchors,
-                                   3 if same else 2, distance))
+                                   3 if same else 2, distance, at=start + m.start()))
     for m in ALONG.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
-            found.append(_Relation("along", m.group(0), anchors, 3 if same else 2))
+            found.append(_Relation("along", m.group(0), anchors, 3 if same else 2, at=start + m.start()))
     for m in AROUND.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
-            found.append(_Relation("around", m.group(0), anchors, 1 if same else 0))
+            found.append(_Relation("around", m.group(0), anchors, 1 if same else 0, at=start + m.start()))
     return found
 
 
 def _best_relation(sentence_index: int, sentences: Sentences, text: str, mentions: list[Mention],
                    value_pos: int) -> _Relation | None:
-    own = _relations_in(sentences.span(sentence_index), text, mentions, same=True)
-    candidates = list(own)
-    if not any(r.strength >= 3 for r in own):
-        lo = max(0, sentence_index - NEIGHBOUR_SENTENCES)
-        hi = min(len(sentences) - 1, sentence_index + 1)
-        for i in [*range(sentence_index - 1, lo - 1, -1), *range(sentence_index + 1, hi + 1)]:
-            start, end = sentences.span(i)
-            if AREA.search(text, start, end):
-                continue  # a sentence with a figure of its own keeps its relation to itself
-            # from a neighbouring sentence only a compass direction carries over ("the offensive west
-            # of Kirkuk ... cleared 140 km²"); a 'between' there is about something else
-            candidates.extend(r for r in _relations_in((start, end), text, mentions, same=False)
-                              if r.direction in _COMPASS)
-    if not candidates:
-        return None
-    best = max(r.strength for r in candidates)
-    top = [r for r in candidates if r.strength == best]
-    return min(top, key=lambda r: abs(r.anchors[0].start - value_pos))
+    """The relation an area figure stands in: the one nearest the figure in its own sentence; only
+    when that sentence has none, or just 'around/near X', a compass direction from the sentences
+    around it (about X itself, when the own sentence named X: 'villages south of Kirkuk ... 140 km²
+    near Kirkuk' is south of Kirkuk, 'outskirts of Fallujah ... Fallujah, west of Baghdad' is not)."""
+    span = sentences.span(sentence_index)
+    own = _relations_in(span, text, mentions, same=True)
+    figures = [m for m in AREA.finditer(text, *span) if not text[max(0, m.start() - 2):m.start()].strip().endswith("(")]
+    if len(figures) > 1 and own:
+        # several figures in one sentence: each takes the relation nearest it ('15 square miles south
+        # of X, including 400 dunams around Y')
+        return min(own, key=lambda r: _gap(r, value_pos))
+    if any(r.direction != "around" for r in own):
+        return min((r for r in own if r.direction != "around"), key=lambda r: _gap(r, value_pos))
+    lo = max(0, sentence_index - NEIGHBOUR_SENTENCES)
+    hi = min(len(sentences) - 1, sentence_index + 1)
+    near: list[_Relation] = []  # in order of preference: the sentences before, nearest first, then the next
+    for i in [*range(sentence_index - 1, lo - 1, -1), *range(sentence_index + 1, hi + 1)]:
+        start, end = sentences.span(i)
+        if AREA.search(text, start, end):
+            continue  # a sentence with a figure of its own keeps its relation to itself
+        # from a neighbouring sentence only a compass direction carries over; a 'between' there is
+        # about something else
+        near.extend(r for r in _relations_in((start, end), text, mentions, same=False) if r.direction in _COMPASS)
+    if own:
+        around = min(own, key=lambda r: _gap(r, value_pos))
+        same_anchor = [r for r in near if name_key(r.anchors[0].surface) == name_key(around.anchors[0].surface)]
+        return same_anchor[0] if same_anchor else around
+    return near[0] if near else None
+
+
+def _gap(relation: _Relation, value_pos: int) -> tuple[int, int]:
+    """Relations after the figure first ('30 km² south of X'), then the nearest."""
+    return (0 if relation.at >= value_pos else 1, abs(relation.at - value_pos))
 
 
 def _status(sentence: str) -> str | None:
-    """cleared / targeted / planned, or None when the figure is not a clearance at all."""
+    """cleared / targeted / planned, or None when the figure is not a clearance at all: a figure needs
+    a clearing, targeting or planning verb in its sentence ('burned 300 dunams of orchards' is not)."""
     cleared = CLEARED.search(sentence)
     if NOT_CLEARANCE.search(sentence) and not cleared:
         return None
-    if FUTURE_CLEARING.search(sentence):
-        return "planned"
+    if LOSS.search(sentence) and not cleared:
+        return None
+    if AIMED_CLEARING.search(sentence):
+        # an aim: 'targeted' when an offensive is under way on it, 'planned' when it is to come
+        return "targeted" if UNDER_WAY.search(sentence) else "planned"
     if cleared:
         return "cleared"
     if TARGETED.search(sentence):
         return "targeted"
     if PLANNED.search(sentence):
         return "planned"
-    return "cleared"
+    return None
 
 
 def _in_conversion(text: str, start: int, previous_end: int | None) -> bool:

@@ -31,6 +31,9 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
     ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b")),
     ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b")),
+    ("area", re.compile(rf"\b({_NAME})\s+(?:area|valley|bridge|oilfields?|oil field|plain|plains|airbase|"
+                        rf"air base|border crossing|crossing|junction|checkpoint)\b")),
+    ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})")),
     ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})")),
     ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})")),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
@@ -54,12 +57,14 @@ DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western"
                                     "northwestern", "southeastern", "southwestern"})
 DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
             "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
-CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "front": frozenset({"settlement"}), "mount": frozenset({"mountain", "range", "hill"}),
+CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "front": frozenset({"settlement"}),
+                     "area": frozenset({"settlement", "valley", "region", "facility", "subdistrict"}), "mount": frozenset({"mountain", "range", "hill"}),
                      "range": frozenset({"mountain", "range", "hill"}), "district": frozenset({"district", "subdistrict"}),
                      "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"})}
 ACTOR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:government|authorities|officials|leaders|leadership|administration)?"
                          r"\s*(?:has |have |had )?(?:said|says|announced|agreed|agree|denied|deny|claimed|accused|"
-                         r"rejected|demanded|stated|insisted|insists|warned|wants|responded|condemned|signed|"
+                         r"rejected|demanded|stated|insisted|insists|warned|wants|responded|condemned|signed|traded|"
+                         r"exchanged|urged|called|blamed|welcomed|criticized|criticised|announced|threatened|"
                          r"reached an agreement|negotiat\w*)\b", re.IGNORECASE)
 ACTOR_BEFORE = re.compile(r"\b(?:disputed|claimed|contested)\s+(?:by|between)\s+(?:both\s+)?(?:[\w-]+\s+and\s+)?$|"
                           r"\b(?:talks|relations|agreement|dispute|tensions|negotiations)\s+between\s+"
@@ -72,6 +77,7 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
                              re.IGNORECASE)
 PLACE_PREPOSITIONS = frozenset({"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
+TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
 NOT_A_NAME_START = frozenset(fold_token(w) for w in ["the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
@@ -83,7 +89,8 @@ _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|ar
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
 _NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
-CUE_HINTS = {"village": ("village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
+CUE_HINTS = {"area": ("area", "valley", "bridge", "oil", "plain", "air", "crossing", "junction", "checkpoint"),
+             "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
                          "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
@@ -300,7 +307,12 @@ def road_between(surface: str, index: GazetteerIndex) -> tuple[GazetteerEntry, .
 def _part_of_longer_name(text: str, tokens: list[Token], i: int, j: int, index: GazetteerIndex) -> bool:
     """'Halgurd Hekmat' (a person), 'Kurdistan 24' (an outlet): a one-word name glued to a following
     capitalised word or a number that is neither a place nor a feature word is not a place."""
-    if i != j or j + 1 >= len(tokens):
+    if i != j:
+        return False
+    first = i - 1 if i > 0 and tokens[i - 1].key in ARTICLES else i
+    if first > 0 and _preceded_by_name(text, tokens, first, index):
+        return True
+    if j + 1 >= len(tokens):
         return False
     after = tokens[j + 1]
     if text[tokens[j].end:after.start] != " " or after.key in UNIT_WORDS or after.key in FEATURE_WORDS:
@@ -309,6 +321,20 @@ def _part_of_longer_name(text: str, tokens: list[Token], i: int, j: int, index: 
         return True
     return _capitalised(after.text) and not after.text.isupper() and after.key not in NOT_PLACE_NAMES \
         and not index.lookup(after.key) and not _capitalised_sentence_start(text, tokens[i])
+
+
+def _preceded_by_name(text: str, tokens: list[Token], i: int, index: GazetteerIndex) -> bool:
+    """'Hawre Amedi', 'Abdul Mohsen al-Abbasi': a capitalised word that is no place, title, feature or
+    direction, glued before the name, makes it part of a person's name."""
+    before = tokens[i - 1]
+    if text[before.end:tokens[i].start] != " " or not _capitalised(before.text) or before.text.isupper():
+        return False
+    if _capitalised_sentence_start(text, before):
+        return False
+    key = before.key
+    return not (key in NOT_PLACE_NAMES or key in UNIT_WORDS or key in FEATURE_WORDS or key in MOUNT_WORDS
+                or key in DIRECTIONAL_ADJECTIVES or key in NOT_A_NAME_START or key in TITLES
+                or index.lookup(key) or key in ORGANISATION_HEADS)
 
 
 def _capitalised_sentence_start(text: str, token: Token) -> bool:
