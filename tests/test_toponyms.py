@@ -85,3 +85,28 @@ def test_text_locates_an_unknown_place(resources: Resources) -> None:
 def test_adjectives_before_a_cue_are_not_names(resources: Resources) -> None:
     text = "Militants shelled the Kurdish-held town and two ISIS-held villages near Kirkuk."
     assert surfaces(text, resources) == ["Kirkuk"]
+
+
+def test_person_names_around_a_place_name(resources: Resources) -> None:
+    text = "The spokesman Hawre Amedi met Sheikh Jabbar Kifri and Abdul Mohsen al-Abbasi in Kirkuk."
+    assert surfaces(text, resources) == ["Kirkuk"]
+
+
+def test_operations_commands_are_organisations(resources: Resources) -> None:
+    text = "The Nineveh Operations Command and Salah al-Din Operations said Tikrit was calm."
+    assert surfaces(text, resources) == ["Tikrit"]
+
+
+def test_a_town_cue_does_not_take_a_river(resources: Resources) -> None:
+    found = {p.surfaces[0]: p for p in places("Gunmen attacked the towns of Hawija, Riyadh and Zab.", resources)}
+    assert found["Zab"].lon is None and found["Hawija"].lon is not None
+
+
+def test_area_and_valley_cues(resources: Resources) -> None:
+    found = {p.name: p for p in places("Strikes hit the Khwakurk area and the Zarwan valley on Monday.", resources)}
+    assert {"Khwakurk", "Zarwan"} <= set(found)
+
+
+def test_from_to_cue(resources: Resources) -> None:
+    found = {p.name for p in places("The column moved from Hilwan toward Bor Kand before dawn.", resources)}
+    assert {"Hilwan", "Bor Kand"} <= found

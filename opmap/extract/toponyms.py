@@ -22,7 +22,7 @@ from opmap.spelling import ARTICLES, fold_token, name_key
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
-ORGANISATION_HEADS = frozenset(["council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])
+ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 _NAME = r"(?:(?:al|el|Al|El)[-‐ ])?[A-Z][\w'’‐-]*(?:\s+(?:(?:al|el)[-‐])?[A-Z][\w'’‐-]*){0,3}"
 _LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME})*"
@@ -75,7 +75,7 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
                              r"kill\w*|wounded|launched|bomb\w*|shell\w*|ambush\w*|raid\w*|advanc\w+|"
                              r"besieg\w+|storm\w*|captur\w+|seiz\w+|freed|destroy\w*|targeted|battle\w*)\b",
                              re.IGNORECASE)
-PLACE_PREPOSITIONS = frozenset({"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
+PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
 NOT_A_NAME_START = frozenset(fold_token(w) for w in ["the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
@@ -132,8 +132,9 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         j = i + 1
         while j < len(tokens) and text[tokens[j - 1].end:tokens[j].start].strip(" -‐'’") == "":
             word = tokens[j].text
-            if _capitalised(word) or (word.lower() in _CONNECTORS and j + 1 < len(tokens)
-                                      and _capitalised(tokens[j + 1].text)):
+            joins_next = j + 1 < len(tokens) and _capitalised(tokens[j + 1].text)
+            if _capitalised(word) or (word.lower() in _CONNECTORS and joins_next) or (
+                    tokens[j].key in ("al", "el") and joins_next and text[tokens[j].end:tokens[j].end + 1] in "-‐"):
                 run.append(j)
                 j += 1
             else:
