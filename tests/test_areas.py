@@ -169,3 +169,9 @@ def test_an_aim_is_targeted_when_the_offensive_is_under_way(resources: Resources
     assert found.status == "targeted"
     [found] = areas("Commanders aim to clear 20-25 km2 south of Tikrit in the coming days.", resources)
     assert found.status == "planned"
+
+
+def test_search_and_sweep_verbs_count_as_clearing(resources: Resources) -> None:
+    [found] = areas("The second stage ended with the inspection of more than 3,000 square kilometers west of "
+                    "Ramadi.", resources)
+    assert found.status == "cleared" and found.area_km2 == 3000

@@ -49,7 +49,8 @@ AMBIGUOUS = re.compile(rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b\d[\d,.]*)\s*(?P<
 CLEARED = re.compile(r"\b(?:clear(?:ed|ing|s)?|liberat(?:ed|ing|e|es|ion)|retak(?:en|e|ing)|retook|"
                      r"recaptur(?:ed|e|ing)|freed|free|seiz(?:ed|e|ing)|captur(?:ed|e|ing)|regain(?:ed)?|"
                      r"reclaim(?:ed)?|drove|driven|pushed|purg(?:ed|e)|took|taken|secur(?:ed|e)|"
-                     r"re-?established|restor(?:ed|e)|expel(?:led)?|swept|wrested|gained|won|advanced)\b",
+                     r"re-?established|restor(?:ed|e)|expel(?:led)?|swept|wrested|gained|won|advanced|inspect(?:ed|ion|ing)|"
+                     r"comb(?:ed|ing)|search(?:ed|ing)|scour(?:ed|ing))\b",
                      re.IGNORECASE)
 TARGETED = re.compile(r"\b(?:target(?:ed|s|ing)?|offensive to|launched|aim(?:s|ed|ing)? to|push to|"
                       r"operation to|seeks? to|besieg(?:ed|ing)|encircl(?:ed|ing)|surround(?:ed|ing))\b",
@@ -63,7 +64,7 @@ AIMED_CLEARING = re.compile(r"\b(?:plan(?:s|ned)? to|will|would|intends? to|inte
                             r"free(?:ing)?|seiz(?:e|ing)|captur(?:e|ing)|tak(?:e|ing)|push(?:ing)?|comb(?:ing)?|"
                             r"secur(?:e|ing)|sweep(?:ing)?)\b", re.IGNORECASE)
 UNDER_WAY = re.compile(r"\b(?:launched|began|begun|started|under ?way|ongoing|offensive|operation|advancing|"
-                       r"pushing|attacking)\b", re.IGNORECASE)
+                       r"advanced|pushing|pushed|moved|marched|attacking|attacked|stormed)\b", re.IGNORECASE)
 LOSS = re.compile(r"\b(?:lost|los(?:e|ing)|burn(?:ed|t|ing)?|torch(?:ed|ing)|arson|exploit\w*|ceded|"
                   r"withdr(?:ew|awn) from|abandon(?:ed)?)\b", re.IGNORECASE)
 NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(?:province|governorate|"
