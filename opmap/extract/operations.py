@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from opmap.extract.areas import NUMBER, parse_number
+from opmap.extract.areas import CLEARED, NUMBER, parse_number
 from opmap.model import Casualty, Figure, Mention, Operation
 
 # Actor -> the words reports use for it (matched case-insensitively on word boundaries).
@@ -55,25 +55,21 @@ CASUALTY = re.compile(rf"(?P<value>\b{NUMBER})\s+(?:(?P<actor>{_ACTOR_PATTERN})\
 KILLING = re.compile(rf"\b(?P<kind>killing|killed|wounding|wounded|capturing|captured)\s+(?P<value>{NUMBER})\s+"
                      rf"(?:(?P<actor>{_ACTOR_PATTERN})\s*)?(?:fighters?|militants?|members?|soldiers?|"
                      rf"insurgents?|terrorists?|jihadists?|civilians?|people)?", re.IGNORECASE)
-DESTROYED = re.compile(rf"(?P<value>\b{NUMBER})\s+(?P<thing>(?:[a-z-]+\s+){{0,2}}?(?:tunnels?|vehicles?|"
-                       rf"car bombs?|vbieds?|ieds?|bombs?|positions?|hideouts?|caves?|weapons caches?|caches?|"
-                       rf"depots?|bunkers?|trenches|fighting positions?|mortar systems?|mortars?|launchers?|"
-                       rf"boats?|buildings?|targets?|areas?|bases?|checkpoints?|houses?|tanks?|trucks?))"
-                       rf"(?:\s+[a-z]+){{0,5}}?\s+(?:were|was|have been|had been)?\s*(?P<verb>destroyed|demolished|hit|struck|targeted|"
-                       rf"dismantled|seized|defused|cleared)\b", re.IGNORECASE)
+# What reports count as destroyed or hit: 'five tunnels', 'two car bombs', '30 different areas'.
+_THING = (r"(?P<thing>(?:[a-z-]+\s+){0,2}?(?:tunnels?|vehicles?|car bombs?|vbieds?|ieds?|bombs?|positions?|"
+          r"hideouts?|caves?|weapons caches?|caches?|depots?|bunkers?|trenches|fighting positions?|mortar systems?|"
+          r"mortars?|launchers?|boats?|buildings?|targets?|areas?|bases?|checkpoints?|houses?|tanks?|trucks?))")
+DESTROYED = re.compile(rf"(?P<value>\b{NUMBER})\s+{_THING}(?:\s+[a-z]+){{0,5}}?\s+(?:were|was|have been|had been)?"
+                       rf"\s*(?P<verb>destroyed|demolished|hit|struck|targeted|dismantled|seized|defused|cleared)\b",
+                       re.IGNORECASE)
 DESTROYED_ACTIVE = re.compile(rf"\b(?P<verb>destroyed|destroying|demolished|hit|struck|targeted|dismantled|"
-                              rf"defused)\s+(?P<value>{NUMBER})\s+(?P<thing>(?:[a-z-]+\s+){{0,2}}?(?:tunnels?|"
-                              rf"vehicles?|car bombs?|vbieds?|ieds?|bombs?|positions?|hideouts?|caves?|caches?|"
-                              rf"depots?|bunkers?|fighting positions?|mortars?|launchers?|buildings?|targets?|"
-                              rf"areas?|bases?|checkpoints?|houses?|tanks?|trucks?))\b", re.IGNORECASE)
+                              rf"defused)\s+(?P<value>{NUMBER})\s+{_THING}\b", re.IGNORECASE)
 SUPPORT = re.compile(rf"\b(?:with|backed by|supported by|under the cover of|aided by|assisted by)\s+"
                      rf"(?:the\s+)?(?:(?P<actor>{_ACTOR_PATTERN})\s+)?(?:-led\s+)?(?P<kind>air support|airstrikes|"
                      rf"air strikes|air cover|artillery support|artillery|aircraft|warplanes|drones|advisers|"
                      rf"advisors)", re.IGNORECASE)
 SUPPORT_ACTIVE = re.compile(rf"\b(?P<actor>{_ACTOR_PATTERN})[^.;]{{0,40}}?\b(?:provided|gave|offered)\s+"
                             rf"(?P<kind>air support|air cover|artillery support|support)", re.IGNORECASE)
-CLEARED_VERBS = re.compile(r"\b(?:clear\w*|liberat\w+|retak\w+|retook|recaptur\w+|freed|seiz\w+|captur\w+|"
-                           r"regain\w*|purg\w+|took|taken|secur\w+)\b", re.IGNORECASE)
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -183,4 +179,4 @@ def operation_of(article_id: str, text: str, mentions: list[Mention], date: dt.d
 def villages_cleared(text: str, mentions: list[Mention]) -> tuple[str, ...]:
     """Villages named in a sentence that reports clearing, retaking or freeing."""
     return tuple(dict.fromkeys(m.surface for m in mentions if m.cue in ("village", "list", "front")
-                               and CLEARED_VERBS.search(m.sentence)))
+                               and CLEARED.search(m.sentence)))
