@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyproj
 from shapely.affinity import scale
@@ -53,9 +53,22 @@ class Shape:
 
 
 @lru_cache(maxsize=4096)
-def _to_lonlat(lon0: float, lat0: float) -> pyproj.Transformer:
-    local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m")
-    return pyproj.Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+def local_frame(lon0: float, lat0: float) -> pyproj.Transformer:
+    """Lon/lat degrees -> metres in an azimuthal equidistant projection centred on (lon0, lat0) on
+    WGS84 (`.transform(lon, lat)`; `direction="INVERSE"` goes back). One PROJ pipeline: about 0.1 ms
+    to build, where `Transformer.from_crs` between two CRS objects costs ~10 ms, with the same
+    coordinates."""
+    return pyproj.Transformer.from_pipeline(
+        f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+        f"+step +proj=aeqd +lat_0={lat0:.6f} +lon_0={lon0:.6f} +ellps=WGS84")
+
+
+def to_local(frame: pyproj.Transformer, lons: Sequence[float], lats: Sequence[float]) -> tuple[Any, Any]:
+    return frame.transform(lons, lats)
+
+
+def to_lonlat(frame: pyproj.Transformer, xs: Sequence[float], ys: Sequence[float]) -> tuple[Any, Any]:
+    return frame.transform(xs, ys, direction="INVERSE")
 
 
 def geodesic_area_km2(polygon: Polygon) -> float:
@@ -100,7 +113,7 @@ def _local_ring(model: str, scale: float, bearing: float, half_angle: float,
 def _build(centre: tuple[float, float], model: str, scale: float, bearing: float, half_angle: float,
            major_bearing: float, ratio: float, inner: float = 0.0) -> Polygon:
     xs, ys = zip(*_local_ring(model, scale, bearing, half_angle, major_bearing, ratio, inner), strict=True)
-    lons, lats = _to_lonlat(round(centre[0], 6), round(centre[1], 6)).transform(xs, ys)
+    lons, lats = to_lonlat(local_frame(round(centre[0], 6), round(centre[1], 6)), xs, ys)
     return orient(Polygon(zip(lons, lats, strict=True)), sign=1.0)
 
 
@@ -108,9 +121,8 @@ def corridor_shape(line: tuple[tuple[float, float], ...], area_km2: float) -> Sh
     """'along the X-Y road': a band of even width on both sides of the line, of the stated area."""
     lon0 = sum(p[0] for p in line) / len(line)
     lat0 = sum(p[1] for p in line) / len(line)
-    to_lonlat = _to_lonlat(round(lon0, 6), round(lat0, 6))
-    to_local = pyproj.Transformer.from_crs("EPSG:4326", to_lonlat.source_crs, always_xy=True)
-    xs, ys = to_local.transform([p[0] for p in line], [p[1] for p in line])
+    frame = local_frame(round(lon0, 6), round(lat0, 6))
+    xs, ys = to_local(frame, [p[0] for p in line], [p[1] for p in line])
     local = LineString(zip(xs, ys, strict=True))
     target = area_km2 * 1e6
     length = local.length
@@ -119,7 +131,7 @@ def corridor_shape(line: tuple[tuple[float, float], ...], area_km2: float) -> Sh
     polygon = Polygon()
     for _ in range(3):
         band = local.buffer(half_width, quad_segs=16)
-        lons, lats = to_lonlat.transform(*band.exterior.xy)
+        lons, lats = to_lonlat(frame, *band.exterior.xy)
         polygon = orient(Polygon(zip(lons, lats, strict=True)), sign=1.0)
         factor = target / (geodesic_area_km2(polygon) * 1e6)
         if abs(factor - 1) < 1e-5:
@@ -133,9 +145,8 @@ def village_hull(points: list[tuple[float, float]], area_km2: float) -> Shape:
     or grown (evenly buffered) to the stated area."""
     lon0 = sum(p[0] for p in points) / len(points)
     lat0 = sum(p[1] for p in points) / len(points)
-    to_lonlat = _to_lonlat(round(lon0, 6), round(lat0, 6))
-    to_local = pyproj.Transformer.from_crs("EPSG:4326", to_lonlat.source_crs, always_xy=True)
-    xs, ys = to_local.transform([p[0] for p in points], [p[1] for p in points])
+    frame = local_frame(round(lon0, 6), round(lat0, 6))
+    xs, ys = to_local(frame, [p[0] for p in points], [p[1] for p in points])
     hull = MultiPoint(list(zip(xs, ys, strict=True))).convex_hull
     target = area_km2 * 1e6
     if hull.area >= target:
@@ -148,7 +159,7 @@ def village_hull(points: list[tuple[float, float]], area_km2: float) -> Shape:
             low, high = (mid, high) if hull.buffer(mid, quad_segs=16).area < target else (low, mid)
         grown = high
         local = hull.buffer(grown, quad_segs=16)
-    lons, lats = to_lonlat.transform(*local.exterior.xy)
+    lons, lats = to_lonlat(frame, *local.exterior.xy)
     polygon = orient(Polygon(zip(lons, lats, strict=True)), sign=1.0)
     factor = math.sqrt(target / (geodesic_area_km2(polygon) * 1e6))
     polygon = scale(polygon, factor, factor, origin=polygon.centroid)  # lon/lat scale is fine at ~1e-4

@@ -75,23 +75,22 @@ def uncertainty_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Each area polygon grown by its `uncertainty_m`, buffered in metres in a local azimuthal
     equidistant projection centred on the polygon, so the band is where the area may really lie."""
     import numpy as np
-    import pyproj
     import shapely
 
+    from opmap.shapes import local_frame, to_local, to_lonlat
+
     columns = ["article", "quote", "zone", "uncertainty_m", "area_km2", "event_date"]
+    present = [c for c in columns if c in areas.columns]
     rows, geometries = [], []
-    for record, geometry in zip(areas.to_dict("records"), areas.geometry, strict=True):
+    for record, geometry in zip(areas[present].to_dict("records"), areas.geometry, strict=True):
         if geometry is None or geometry.is_empty:
             continue
         centre = geometry.centroid
-        local = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={centre.y:.6f} +lon_0={centre.x:.6f} "
-                                      "+datum=WGS84 +units=m")
-        forward = pyproj.Transformer.from_crs(CRS, local, always_xy=True)
-        back = pyproj.Transformer.from_crs(local, CRS, always_xy=True)
+        frame = local_frame(round(centre.x, 6), round(centre.y, 6))
         metres = float(record.get("uncertainty_m") or 0.0)
-        in_metres = shapely.transform(geometry, lambda xy, t=forward: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+        in_metres = shapely.transform(geometry, lambda xy, f=frame: np.column_stack(to_local(f, xy[:, 0], xy[:, 1])))
         grown = shapely.transform(in_metres.buffer(metres, quad_segs=16),
-                                  lambda xy, t=back: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+                                  lambda xy, f=frame: np.column_stack(to_lonlat(f, xy[:, 0], xy[:, 1])))
         rows.append({c: record.get(c) for c in columns})
         geometries.append(grown)
     return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(columns)
