@@ -42,6 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--offline", action="store_true", help="never go online, whatever the config file says")
     run.add_argument("--online-domain", default=None, help="the provider's host[:port], e.g. a self-hosted Nominatim")
     run.add_argument("--user-agent", default=None, help="User-Agent for the online geocoder (Nominatim requires one)")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="worker processes (default: all cores; 1 runs in this process)")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local: this machine's cores; dask: a Dask distributed cluster (pip install 'opmap[dask]')")
+    run.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)")
+    run.add_argument("--format", dest="formats", action="append", default=None,
+                     choices=("all", "geojson", "gpkg", "csv", "qgis", "html", "parquet"),
+                     help="write only this output (repeatable; 'parquet' is GeoParquet; 'all' is every one); "
+                          "default: geojson, gpkg, csv, qgis and html")
     zones = commands.add_parser("zones", help="build zone polygons from authoritative admin boundaries")
     zones_commands = zones.add_subparsers(dest="zones_command", required=True)
     build = zones_commands.add_parser("build", help="dissolve an admin boundary file (OCHA COD-AB ADM2/ADM3, "
@@ -84,8 +94,13 @@ def main(argv: list[str] | None = None) -> int:
             online = OnlineSettings(args.online, args.online_domain, args.user_agent)
         else:
             online = settings_from_config()
+        from opmap.publish import FORMATS
+
+        formats = FORMATS if args.formats and "all" in args.formats else args.formats
         summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online,
-                      self_contained=args.self_contained, as_of=args.as_of)
+                      self_contained=args.self_contained, as_of=args.as_of, jobs=args.jobs, engine=args.engine,
+                      scheduler=args.scheduler, formats=formats, keep_results=False,
+                      show_progress=not args.quiet)
     except OpmapError as exc:
         print(f"opmap: {exc}", file=sys.stderr)
         return 2
@@ -96,11 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"opmap: error: {line}", file=sys.stderr)
     for line in summary.warnings:
         print(f"opmap: warning: {line}", file=sys.stderr)
-    if not summary.results:
+    if not summary.n_reports:
         print("opmap: no report could be read; nothing written", file=sys.stderr)
         return 2
     if not args.quiet:
-        print(f"opmap: {len(summary.results)} reports, {summary.n_places} places, {summary.n_areas} areas "
+        print(f"opmap: {summary.n_reports} reports, {summary.n_places} places, {summary.n_areas} areas "
               f"-> {args.out or DEFAULT_OUT} ({summary.seconds:.1f} s)")
     return 1 if summary.errors else 0
 

@@ -189,24 +189,59 @@ def read_html(path: Path, text: str, warnings: list[str]) -> Article:
     return make_article(path, meta, parser.body(), path.stem, warnings)
 
 
-def read_jsonl(path: Path, text: str, warnings: list[str]) -> Iterator[Article | InputError]:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"not valid JSON ({exc.msg})")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield InputError(where, "a line needs a JSON object with a 'text' string")
-            continue
-        meta = {k: str(v) for k, v in record.items() if k != "text" and v is not None}
-        try:
-            yield make_article(Path(where), meta, record["text"], f"{path.stem}-{number}", warnings)
-        except InputError as exc:
-            yield exc
+def read_jsonl(path: Path, warnings: list[str]) -> Iterator[Article | InputError]:
+    """One report per line, read line by line: a corpus of any size in bounded memory."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    with handle:
+        head = handle.read(8192)
+        if b"\x00" in head:
+            raise InputError(str(path), "binary file, not a text report")
+        handle.seek(0)
+        seen = False
+        for number, raw in enumerate(handle, start=1):
+            where = f"{path}:{number}"
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield InputError(where, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+                continue
+            if not line.strip():
+                continue
+            seen = True
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield InputError(where, f"not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                yield InputError(where, "a line needs a JSON object with a 'text' string")
+                continue
+            meta = {k: str(v) for k, v in record.items() if k != "text" and v is not None}
+            try:
+                yield make_article(Path(where), meta, record["text"], f"{path.stem}-{number}", warnings)
+            except InputError as exc:
+                yield exc
+        if not seen:
+            raise InputError(str(path), "empty file")
+
+
+def count_reports(paths: Iterable[str | Path]) -> int:
+    """How many reports the paths hold (a file each, a line each in JSON Lines), counted without
+    parsing them, so progress can show an ETA."""
+    total = 0
+    for item in article_files(paths):
+        if isinstance(item, Path) and item.suffix.lower() == ".jsonl":
+            try:
+                with item.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except OSError:
+                continue
+        elif isinstance(item, Path):
+            total += 1
+    return total
 
 
 def read_articles(paths: Iterable[str | Path], warnings: list[str]) -> Iterator[Article | InputError]:
@@ -216,11 +251,12 @@ def read_articles(paths: Iterable[str | Path], warnings: list[str]) -> Iterator[
             yield item
             continue
         try:
-            text = read_text(item)
             suffix = item.suffix.lower()
             if suffix == ".jsonl":
-                yield from read_jsonl(item, text, warnings)
-            elif suffix in (".html", ".htm"):
+                yield from read_jsonl(item, warnings)
+                continue
+            text = read_text(item)
+            if suffix in (".html", ".htm"):
                 yield read_html(item, text, warnings)
             else:
                 meta, body = split_header(text)

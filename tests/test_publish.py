@@ -57,7 +57,7 @@ def test_places_carry_surfaces_as_lists(example_run: RunSummary, example_out: Pa
 
 def test_geopackage_has_five_layers_and_their_styles(example_run: RunSummary, example_out: Path) -> None:
     layers = [name for name, _ in pyogrio.list_layers(example_out / "opmap.gpkg")]
-    assert layers == ["zones", "places", "areas", "operations", "uncertainty", "layer_styles"]
+    assert layers == ["zones", "places", "areas", "operations", "uncertainty", "reports", "layer_styles"]
     styles = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="layer_styles")
     assert sorted(styles["f_table_name"]) == ["areas", "operations", "places", "uncertainty", "zones"]
     assert styles["useAsDefault"].all() and (styles["f_geometry_column"] == "geom").all()
@@ -66,6 +66,17 @@ def test_geopackage_has_five_layers_and_their_styles(example_run: RunSummary, ex
     assert len(areas) == example_run.n_areas and areas.crs.to_epsg() == 4326
     zones = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="zones")
     assert set(zones["zone"]) == {"kurdistan_region", "disputed", "federal_iraq"}
+
+
+def test_geopackage_keeps_provenance_once_in_a_reports_table(example_run: RunSummary, example_out: Path) -> None:
+    places = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="places")
+    reports = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="reports", read_geometry=False)
+    assert "title" not in places.columns and "url" not in places.columns
+    assert len(reports) == example_run.n_reports and reports["article"].is_unique
+    joined = places.merge(reports, on="article", how="left", suffixes=("", "_report"))
+    assert joined["title"].notna().all() and set(joined["article"]) <= set(reports["article"])
+    geojson = json.loads((example_out / "places.geojson").read_text(encoding="utf-8"))
+    assert all(f["properties"]["title"] for f in geojson["features"])  # GeoJSON stays self-contained
 
 
 def test_failed_write_leaves_the_earlier_file_whole(tmp_path: Path) -> None:

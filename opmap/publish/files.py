@@ -6,8 +6,10 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from opmap.errors import OpmapError
@@ -74,3 +76,210 @@ def add_layer_styles(path: Path, styles: Mapping[str, tuple[str, str]]) -> None:
                            "useAsDefault": True, "description": description, "owner": "opmap", "ui": "",
                            "update_time": now} for name, (qml, description) in styles.items()])
     pyogrio.write_dataframe(table, path, layer="layer_styles", driver="GPKG", VERSION="1.2", append=True)
+
+
+GEOJSON_OPTIONS = {"RFC7946": "YES", "COORDINATE_PRECISION": 6, "WRITE_NAME": "NO"}
+FEATURES_START = '"features": [\n'
+FEATURES_END = "\n]\n}\n"
+
+
+def _temporary_beside(target: Path, directory: bool = False) -> Path:
+    if directory:
+        return Path(tempfile.mkdtemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent))
+    handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    Path(name).unlink()
+    return Path(name)
+
+
+class GeoJSONStream:
+    """One RFC 7946 FeatureCollection grown chunk by chunk: GDAL writes each chunk's features (the
+    same writer and options as `write_geojson`), which are appended to one temporary file, renamed
+    over the target on `close`."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temporary = _temporary_beside(target)
+        self.scratch = _temporary_beside(target)
+        self.handle = self.temporary.open("w", encoding="utf-8")
+        self.features = 0
+
+    def add(self, frame: gpd.GeoDataFrame) -> None:
+        if not len(frame):
+            return
+        pyogrio.write_dataframe(frame, self.scratch, driver="GeoJSON", **GEOJSON_OPTIONS)
+        text = self.scratch.read_text(encoding="utf-8")
+        self.scratch.unlink()
+        start, end = text.index(FEATURES_START) + len(FEATURES_START), text.rindex(FEATURES_END)
+        if self.features == 0:
+            self.handle.write(text[:start])
+        else:
+            self.handle.write(",\n")
+        self.handle.write(text[start:end])
+        self.features += len(frame)
+
+    def close(self) -> Path:
+        if self.features == 0:
+            self.handle.close()
+            self.temporary.unlink(missing_ok=True)
+            from opmap.publish.layers import _empty
+
+            return write_geojson(_empty(("article",)), self.target)
+        self.handle.write(FEATURES_END)
+        self.handle.close()
+        os.replace(self.temporary, self.target)
+        return self.target
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.temporary.unlink(missing_ok=True)
+        self.scratch.unlink(missing_ok=True)
+
+
+def _flat(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Lists as '; '-joined text, for formats whose columns hold one value."""
+    flat = frame.copy()
+    for column in flat.columns:
+        if column != "geometry" and flat[column].dtype == object and \
+                flat[column].map(lambda v: isinstance(v, list)).any():
+            flat[column] = flat[column].map(lambda v: "; ".join(v) if isinstance(v, list) else v)
+    return flat
+
+
+class GeoPackageStream:
+    """A GeoPackage 1.2 whose tables are created in a fixed order and then grow chunk by chunk."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temporary = _temporary_beside(target)
+
+    def create(self, name: str, empty: gpd.GeoDataFrame, geometry_type: str) -> None:
+        pyogrio.write_dataframe(_flat(empty), self.temporary, layer=name, driver="GPKG", VERSION="1.2",
+                                append=self.temporary.exists(), geometry_type=geometry_type)
+
+    def add(self, name: str, frame: gpd.GeoDataFrame) -> None:
+        if len(frame) or not self.temporary.exists():
+            pyogrio.write_dataframe(_flat(frame), self.temporary, layer=name, driver="GPKG", VERSION="1.2",
+                                    append=self.temporary.exists())
+
+    def add_table(self, name: str, frame: pd.DataFrame) -> None:
+        """An attribute table without geometry (the reports' provenance)."""
+        if len(frame):
+            pyogrio.write_dataframe(frame, self.temporary, layer=name, driver="GPKG", VERSION="1.2", append=True)
+
+    def close(self, styles: Mapping[str, tuple[str, str]] | None = None) -> Path:
+        try:
+            if styles:
+                add_layer_styles(self.temporary, styles)
+            os.replace(self.temporary, self.target)
+        except Exception as exc:
+            self.temporary.unlink(missing_ok=True)
+            raise OpmapError(f"{self.target}: could not be written ({exc}); the earlier file is unchanged") from exc
+        return self.target
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
+
+
+PARQUET_PART_ROWS = 200_000  # past this, a layer is a folder of parts (one per chunk), not one file
+
+
+class GeoParquetStream:
+    """A GeoParquet 1.x layer written chunk by chunk: one file when it is small, else a folder of part
+    files (one per chunk) with the same schema, which Dask, DuckDB, pyarrow and GDAL read as one
+    dataset. Lists are '; '-joined and text columns typed as text, so every part has one schema."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.folder = _temporary_beside(target, directory=True)
+        self.parts: list[Path] = []
+        self.rows = 0
+
+    def _write(self, frame: gpd.GeoDataFrame | pd.DataFrame, path: Path) -> None:
+        flat = _flat(frame)
+        for column in flat.columns:
+            if column != "geometry" and flat[column].dtype == object:
+                flat[column] = flat[column].astype("string")
+        if isinstance(flat, gpd.GeoDataFrame):
+            flat.to_parquet(path, index=False, schema_version="1.0.0")
+        else:
+            flat.to_parquet(path, index=False)
+
+    def add(self, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
+        if not len(frame) and self.parts:
+            return
+        part = self.folder / f"part-{len(self.parts):05d}.parquet"
+        self._write(frame, part)
+        self.parts.append(part)
+        self.rows += len(frame)
+
+    def write_whole(self, frame: gpd.GeoDataFrame) -> Path:
+        self.add(frame)
+        return self.close()
+
+    def close(self) -> Path:
+        import shutil
+
+        if self.target.is_dir():
+            shutil.rmtree(self.target)
+        if len(self.parts) <= 1 or self.rows <= PARQUET_PART_ROWS:
+            if len(self.parts) > 1:
+                import pyarrow.parquet as pq
+
+                merged = self.folder / "merged.parquet"
+                tables = [pq.read_table(p) for p in self.parts]
+                schema = _merged_geo_schema([t.schema for t in tables])
+                with pq.ParquetWriter(merged, schema) as writer:
+                    for table in tables:
+                        writer.write_table(table.cast(schema))
+                os.replace(merged, self.target)
+            elif self.parts:
+                os.replace(self.parts[0], self.target)
+            shutil.rmtree(self.folder)
+        else:
+            if self.target.exists():
+                self.target.unlink()
+            os.replace(self.folder, self.target)
+        return self.target
+
+    def discard(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _merged_geo_schema(schemas: list[Any]) -> Any:
+    """The first part's schema, its GeoParquet 'geo' metadata made true of every part: geometry types
+    united, the per-part bounding box dropped (it is optional in GeoParquet 1.x)."""
+    import json
+
+    schema = schemas[0]
+    metadata = dict(schema.metadata or {})
+    if b"geo" in metadata:
+        geo = json.loads(metadata[b"geo"])
+        for name, column in geo.get("columns", {}).items():
+            column.pop("bbox", None)
+            kinds = set()
+            for other in schemas:
+                other_geo = json.loads((other.metadata or {}).get(b"geo", b"{}"))
+                kinds.update(other_geo.get("columns", {}).get(name, {}).get("geometry_types", []))
+            column["geometry_types"] = sorted(kinds)
+        metadata[b"geo"] = json.dumps(geo).encode()
+    return schema.with_metadata(metadata)
+
+
+def write_too_large_page(target: Path, reports: int, limit: int, others: list[str]) -> Path:
+    """A short page in place of a map too heavy for a browser, pointing to the files that hold it all."""
+    from html import escape
+
+    links = "".join(f'<li><a href="{escape(name)}">{escape(name)}</a></li>' for name in others)
+    text = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>opmap: too large for one map</title>"
+            f"</head><body><h1>Too large for one web map</h1><p>This run mapped {reports:,} reports; a "
+            f"single HTML map stays usable up to about {limit:,}. Open the GeoPackage in QGIS (opmap.qgs "
+            f"is styled for it), or read the GeoParquet with DuckDB, Dask or QGIS, or run opmap on a "
+            f"smaller selection of reports for a web map.</p><ul>{links}</ul></body></html>\n")
+
+    def write(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return atomic_write(target, write)

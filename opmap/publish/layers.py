@@ -6,12 +6,51 @@ import json
 from collections.abc import Sequence
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import Point
 
 from opmap.model import ArticleResult
 from opmap.zones import ZoneMap
 
 CRS = "EPSG:4326"
+# The columns whose type must not depend on which reports a chunk holds (a chunk where every value is
+# missing would otherwise give a text column in one part and a number in the next).
+NUMBERS = {"mentions": "Int64", "precision": "Int64", "area_km2": "float64", "range_min_km2": "float64",
+           "range_max_km2": "float64", "distance_km": "float64", "uncertainty_m": "float64",
+           "event_year": "float64", "n_areas": "Int64", "total_area_km2": "float64", "fatalities": "Int64"}
+# Provenance of a report: in GeoJSON on every row (self-contained); in GeoPackage and GeoParquet once,
+# in the `reports` table, joined by `article`.
+REPORT_COLUMNS = ("article", "title", "source", "url", "published", "event_date", "date_basis")
+
+
+PLACE_COLUMNS = (*REPORT_COLUMNS, "name", "type", "surfaces", "mentions", "roles", "zone", "zone_basis",
+                 "controlled_by", "precision", "quote", "gazetteer", "entry", "geocoder")
+AREA_COLUMNS = (*REPORT_COLUMNS, "quote", "area_km2", "value_as_written", "unit_as_written", "hedge",
+                "range_min_km2", "range_max_km2", "status", "direction", "direction_text", "distance_km",
+                "anchors", "shape_model", "precision", "uncertainty_m", "basis", "zone", "zone_shares",
+                "controlled_by", "flag")
+UNCERTAINTY_COLUMNS = ("article", "quote", "zone", "uncertainty_m", "area_km2", "event_date")
+
+
+def typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with its numeric columns in fixed types, whatever values this chunk holds."""
+    for column, dtype in NUMBERS.items():
+        if column in frame.columns:
+            frame[column] = frame[column].astype("float64").astype(dtype) if dtype == "Int64" else \
+                frame[column].astype(dtype)
+    return frame
+
+
+def report_table(results: Sequence[ArticleResult]) -> pd.DataFrame:
+    """One row per report: its provenance, which the place and area rows of GeoPackage and GeoParquet
+    refer to by `article`."""
+    return pd.DataFrame([_provenance(r) for r in results], columns=list(REPORT_COLUMNS))
+
+
+def without_provenance(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The layer for a format with a reports table: provenance left to that table, `article` kept."""
+    return frame.drop(columns=[c for c in REPORT_COLUMNS if c not in ("article", "event_date") and
+                               c in frame.columns])
 
 
 def _provenance(result: ArticleResult) -> dict[str, object]:
@@ -33,8 +72,7 @@ def place_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
                          "precision": p.precision or None, "quote": p.quote,
                          "gazetteer": p.source, "entry": p.entry_key, "geocoder": p.geocoder or None})
             geometries.append(Point(p.lon, p.lat) if p.lon is not None and p.lat is not None else None)
-    return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(
-        ["article", "name", "surfaces", "zone", "event_date"])
+    return typed(gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS)) if rows else _empty(PLACE_COLUMNS)
 
 
 def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
@@ -55,8 +93,7 @@ def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
                          "controlled_by": r.controlled_by or None,
                          "flag": s.flag or None})
             geometries.append(r.geometry)
-    return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(
-        ["article", "quote", "area_km2", "direction", "anchors", "zone", "event_date"])
+    return typed(gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS)) if rows else _empty(AREA_COLUMNS)
 
 
 def zone_layer(zones: ZoneMap) -> gpd.GeoDataFrame:
@@ -67,8 +104,9 @@ def zone_layer(zones: ZoneMap) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=list(zones.geometries), crs=CRS)
 
 
-def _empty(columns: list[str]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
+def _empty(columns: Sequence[str]) -> gpd.GeoDataFrame:
+    """A layer without rows that still has every column, typed: it defines a table's fields."""
+    return typed(gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in columns}, geometry=[], crs=CRS))
 
 
 def uncertainty_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -79,7 +117,7 @@ def uncertainty_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
     from opmap.shapes import local_frame, to_local, to_lonlat
 
-    columns = ["article", "quote", "zone", "uncertainty_m", "area_km2", "event_date"]
+    columns = UNCERTAINTY_COLUMNS
     present = [c for c in columns if c in areas.columns]
     rows, geometries = [], []
     for record, geometry in zip(areas[present].to_dict("records"), areas.geometry, strict=True):
@@ -93,4 +131,4 @@ def uncertainty_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                                   lambda xy, f=frame: np.column_stack(to_lonlat(f, xy[:, 0], xy[:, 1])))
         rows.append({c: record.get(c) for c in columns})
         geometries.append(grown)
-    return gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS) if rows else _empty(columns)
+    return typed(gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS)) if rows else _empty(columns)

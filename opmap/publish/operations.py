@@ -14,14 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from shapely.geometry import Point
 
 from opmap.model import ArticleResult
+from opmap.publish.layers import typed
 from opmap.publish.styles import decimal_year
 from opmap.zones import ZoneMap
 
 CRS = "EPSG:4326"
+OPERATION_COLUMNS = ("article", "title", "source", "url", "event_date", "event_year", "location", "basis",
+                     "precision", "n_areas", "total_area_km2", "zone", "notes", "operation_id", "actor1",
+                     "actor2", "actors", "supported_by", "force_size", "casualties", "fatalities", "destroyed",
+                     "villages_cleared")
 ACLED_COLUMNS = ("event_date", "actor1", "actor2", "admin1", "admin2", "location", "latitude", "longitude",
                  "geo_precision", "source", "notes", "fatalities")
 
@@ -89,13 +95,16 @@ def what_the_report_says(result: ArticleResult) -> dict[str, object]:
     }
 
 
-def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap) -> gpd.GeoDataFrame:
-    """The `operations` layer: points with date, report, size and zone."""
-    rows, points = [], []
-    for result in results:
+def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap,
+                    first_index: int | None = None) -> gpd.GeoDataFrame:
+    """The `operations` layer: points with date, report, size and zone. With `first_index`, a `_report`
+    column numbers each row's report in the run (from `first_index`), for naming operations later."""
+    rows, points, numbers = [], [], []
+    for number, result in enumerate(results):
         op = derive_operation(result)
         if op is None:
             continue
+        numbers.append(number + (first_index or 0))
         rows.append({"article": op.article, "title": op.title, "source": op.source, "url": op.url,
                      "event_date": op.event_date.isoformat() if op.event_date else None,
                      "event_year": decimal_year(op.event_date) if op.event_date else None, "location": op.location,
@@ -104,9 +113,13 @@ def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap) -> gpd.Geo
                      "notes": op.notes, **what_the_report_says(result)})
         points.append(op.point)
     if not rows:
-        return gpd.GeoDataFrame({c: [] for c in ("article", "event_date", "event_year", "zone")}, geometry=[],
-                                crs=CRS)
-    return gpd.GeoDataFrame(rows, geometry=points, crs=CRS)
+        return typed(gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in OPERATION_COLUMNS}, geometry=[],
+                                      crs=CRS))
+    frame = typed(gpd.GeoDataFrame(rows, geometry=points, crs=CRS).reindex(
+        columns=[*OPERATION_COLUMNS, "geometry"]))
+    if first_index is not None:
+        frame["_report"] = numbers
+    return frame
 
 
 def _column(frame: gpd.GeoDataFrame, name: str) -> object:

@@ -1,0 +1,107 @@
+"""How a corpus is run: one small interface, a few runners behind it (as geopy puts providers behind
+one geocoder interface).
+
+An engine maps `process_article` over chunks of reports and hands back each chunk's results in the
+order the chunks went in, so every engine publishes the same files. Each worker loads `Resources`
+once (not once per report or chunk): the serial engine uses the caller's, the process pool loads
+them in each worker's initializer, Dask in a worker plugin. Online geocoding never runs inside an
+engine: it needs one rate-limited client, so `opmap.pipeline.run` does it as its own stage.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from opmap.errors import OpmapError
+from opmap.model import Article, ArticleResult
+from opmap.pipeline import Resources, process_article
+
+CHUNK_REPORTS = 200  # reports per task: big enough to amortise a task, small enough to bound memory
+ENGINES = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """What a worker needs to load its own `Resources` (offline: online lookups stay in the caller)."""
+
+    gazetteers: tuple[Path, ...] = ()
+    zones: Path | None = None
+
+    def load(self) -> Resources:
+        return Resources.load(self.gazetteers, self.zones)
+
+
+class Engine(Protocol):
+    """Maps `process_article` over chunks of reports; results come back chunk by chunk, in order."""
+
+    def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]: ...
+
+    def close(self) -> None: ...
+
+
+def process_chunk(articles: Sequence[Article], resources: Resources) -> list[ArticleResult]:
+    """One task: every report of a chunk, each result without its report's text (nothing after
+    processing reads it), so what travels back and what the caller keeps stays small."""
+    return [compact(process_article(a, resources)) for a in articles]
+
+
+def compact(result: ArticleResult) -> ArticleResult:
+    return replace(result, article=replace(result.article, text=""))
+
+
+def chunked(items: Iterable[Article], size: int = CHUNK_REPORTS) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class SerialEngine:
+    """Every chunk in this process, with the caller's resources."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = replace(resources, online=None)
+
+    def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]:
+        for chunk in chunks:
+            yield process_chunk(chunk, self.resources)
+
+    def close(self) -> None:
+        pass
+
+
+def all_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def make_engine(name: str, jobs: int | None, resources: Resources, spec: ResourceSpec,
+                scheduler: str | None = None) -> Engine:
+    """The engine the user asked for: 'local' runs in this process (one job) or a process pool (more),
+    'dask' on a Dask distributed cluster (`scheduler` address, else a local cluster of `jobs` workers)."""
+    jobs = jobs if jobs is not None else all_cores()
+    if jobs < 1:
+        raise OpmapError(f"--jobs must be at least 1 (got {jobs})")
+    if name == "dask":
+        from opmap.engines.dask import DaskEngine
+
+        return DaskEngine(spec, scheduler, jobs)
+    if name != "local":
+        raise OpmapError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
+    if scheduler:
+        raise OpmapError("--scheduler needs --engine dask")
+    if jobs == 1:
+        return SerialEngine(resources)
+    from opmap.engines.pool import PoolEngine
+
+    return PoolEngine(spec, jobs)
