@@ -115,10 +115,11 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
 
         publisher = Publisher(resources.zones, Path(out) if out else DEFAULT_OUT, formats or DEFAULT_FORMATS,
                               self_contained)
-    runner = make_engine(engine, jobs, resources, ResourceSpec(tuple(gazetteers), zones), scheduler)
     keys: list[tuple[dt.date | None, tuple[float, float] | None]] = []
     ids: list[str] = []
+    runner = None
     try:
+        runner = make_engine(engine, jobs, resources, ResourceSpec(tuple(gazetteers), zones), scheduler)
         bar = progress_bar("reports", count_reports(paths) if show_progress else None, shown=show_progress)
         articles: deque[Article] = deque()  # in reading order, as the chunks come back
 
@@ -171,7 +172,8 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
             publishing.close()
             publisher = None
     finally:
-        runner.close()
+        if runner is not None:
+            runner.close()
         if publisher is not None:
             publisher.discard()
     summary.seconds = time.perf_counter() - started

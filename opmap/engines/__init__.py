@@ -53,7 +53,9 @@ def compact(result: ArticleResult) -> ArticleResult:
     return replace(result, article=replace(result.article, text=""))
 
 
-def chunked(items: Iterable[Article], size: int = CHUNK_REPORTS) -> Iterator[list[Article]]:
+def chunked(items: Iterable[Article], size: int | None = None) -> Iterator[list[Article]]:
+    """Reports in chunks of `size` (default CHUNK_REPORTS), as the reader yields them."""
+    size = size or CHUNK_REPORTS
     chunk: list[Article] = []
     for item in items:
         chunk.append(item)

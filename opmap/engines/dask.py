@@ -56,7 +56,7 @@ class DaskEngine:
             raise OpmapError(f"dask scheduler {scheduler or '(local)'}: cannot connect ({exc})") from exc
         self.client.register_plugin(LoadResources(spec), name=PLUGIN)
         workers = len(self.client.scheduler_info().get("workers", {})) or jobs
-        self.in_flight = 2 * workers
+        self.in_flight = 4 * workers
 
     def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]:
         yield from in_order(chunks, lambda chunk: self.client.submit(process_on_worker, chunk, pure=False),

@@ -17,7 +17,7 @@ def in_order(chunks: Iterable[list[Article]], submit: Callable[[list[Article]], 
              in_flight: int) -> Iterator[list[ArticleResult]]:
     """Submit chunks lazily, at most `in_flight` ahead of the one being collected, so memory is
     bounded by a few chunks however long the corpus is."""
-    pending: deque[Pending] = deque()
+    pending: deque[Pending] = deque()  # results are collected while later chunks run
     for chunk in chunks:
         pending.append(submit(chunk))
         if len(pending) >= in_flight:

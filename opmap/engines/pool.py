@@ -32,7 +32,7 @@ class PoolEngine:
                                         initargs=(spec,))
 
     def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]:
-        yield from in_order(chunks, lambda chunk: self.pool.submit(_run, chunk), 2 * self.jobs)
+        yield from in_order(chunks, lambda chunk: self.pool.submit(_run, chunk), 4 * self.jobs)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

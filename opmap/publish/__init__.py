@@ -51,13 +51,14 @@ DEFAULT_FORMATS = ("geojson", "gpkg", "csv", "qgis", "html")
 # to the GeoPackage / GeoParquet instead.
 MAP_LIMIT_REPORTS = 20_000
 STREAMED = ("places", "areas", "uncertainty")
+FLUSH_REPORTS = 1_000
 
 
 class Publisher:
     """Writes the layers of a run chunk by chunk; `finish` adds operations, styles, project and map."""
 
     def __init__(self, zones: ZoneMap, out: Path, formats: Sequence[str] = DEFAULT_FORMATS,
-                 self_contained: bool = False, map_limit: int = MAP_LIMIT_REPORTS) -> None:
+                 self_contained: bool = False, map_limit: int | None = None) -> None:
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -66,9 +67,12 @@ class Publisher:
         if unknown:
             raise OpmapError(f"unknown output format(s) {', '.join(sorted(unknown))} (known: {', '.join(FORMATS)})")
         self.out, self.zones, self.formats = out, zones, tuple(formats)
-        self.self_contained, self.map_limit = self_contained, map_limit
+        self.self_contained = self_contained
+        self.map_limit = map_limit if map_limit is not None else MAP_LIMIT_REPORTS
         self.zone_frame = zone_layer(zones)
         self.reports = 0
+        self.pending: list[ArticleResult] = []
+        self.pending_first = 0
         self.bounds: list[float] | None = None
         self.operations: list[gpd.GeoDataFrame] = []
         self.for_map: dict[str, list[gpd.GeoDataFrame]] | None = {"places": [], "areas": []}
@@ -91,7 +95,17 @@ class Publisher:
                         for name in (*STREAMED, "reports")} if "parquet" in formats else {}
 
     def add(self, results: Sequence[ArticleResult], first_index: int) -> None:
-        """Write one chunk of results (reports `first_index` ... in the run's order)."""
+        """Take one chunk of results (reports `first_index` ... in the run's order); they are written
+        once FLUSH_REPORTS have gathered, as each write to a GeoPackage has a fixed cost."""
+        if not self.pending:
+            self.pending_first = first_index
+        self.pending.extend(results)
+        if len(self.pending) >= FLUSH_REPORTS:
+            self.flush()
+
+    def flush(self) -> None:
+        results, first_index = self.pending, self.pending_first
+        self.pending = []
         if not results:
             return
         places, areas = place_layer(results), area_layer(results)
@@ -124,6 +138,7 @@ class Publisher:
                progress: Callable[[str], None] | None = None) -> list[Path]:
         """Name the operations (one id per report of the run, in order), write the operation files,
         styles, QGIS project and map, and rename every streamed file into place."""
+        self.flush()
         operations = pd.concat(self.operations, ignore_index=True) if self.operations else operation_layer([], self.zones)
         operations = gpd.GeoDataFrame(operations, geometry="geometry", crs=self.zone_frame.crs)
         if operation_ids is not None and len(operations):
