@@ -95,7 +95,10 @@ def make_engine(name: str, jobs: int | None, resources: Resources, spec: Resourc
     if jobs < 1:
         raise OpmapError(f"--jobs must be at least 1 (got {jobs})")
     if name == "dask":
-        from opmap.engines.dask import DaskEngine
+        try:
+            from opmap.engines.dask import DaskEngine
+        except ImportError as exc:
+            raise OpmapError(f"--engine dask needs Dask distributed: pip install 'opmap[dask]' ({exc})") from exc
 
         return DaskEngine(spec, scheduler, jobs)
     if name != "local":

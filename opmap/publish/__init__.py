@@ -66,6 +66,11 @@ class Publisher:
         unknown = set(formats) - set(FORMATS)
         if unknown:
             raise OpmapError(f"unknown output format(s) {', '.join(sorted(unknown))} (known: {', '.join(FORMATS)})")
+        if "parquet" in formats:
+            import importlib.util
+
+            if importlib.util.find_spec("pyarrow") is None:
+                raise OpmapError("--format parquet needs pyarrow: pip install 'opmap[parquet]'")
         self.out, self.zones, self.formats = out, zones, tuple(formats)
         self.self_contained = self_contained
         self.map_limit = map_limit if map_limit is not None else MAP_LIMIT_REPORTS
