@@ -109,4 +109,4 @@ def make_engine(name: str, jobs: int | None, resources: Resources, spec: Resourc
         return SerialEngine(resources)
     from opmap.engines.pool import PoolEngine
 
-    return PoolEngine(spec, jobs)
+    return PoolEngine(spec, jobs, replace(resources, online=None))

@@ -1,8 +1,15 @@
-"""A process pool on this machine: each worker loads `Resources` once, in its initializer."""
+"""A process pool on this machine: each worker has `Resources` loaded once.
+
+On Linux the workers are forked once, when the pool starts (before any progress bar or writer
+thread exists), from the process that has just loaded the resources: they inherit them without
+loading or importing anything again. Elsewhere they are spawned and load the resources in the
+pool's initializer.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -11,12 +18,13 @@ from opmap.engines.ordered import in_order
 from opmap.model import Article, ArticleResult
 from opmap.pipeline import Resources
 
-_resources: Resources | None = None  # this worker's, loaded once by `_load`
+_resources: Resources | None = None  # this worker's
+_inherited: tuple[ResourceSpec, Resources] | None = None  # what a forked worker finds in its parent
 
 
 def _load(spec: ResourceSpec) -> None:
     global _resources
-    _resources = spec.load()
+    _resources = _inherited[1] if _inherited is not None and _inherited[0] == spec else spec.load()
 
 
 def _run(articles: list[Article]) -> list[ArticleResult]:
@@ -24,12 +32,24 @@ def _run(articles: list[Article]) -> list[ArticleResult]:
     return process_chunk(articles, _resources)
 
 
+def _ready() -> bool:
+    return _resources is not None
+
+
 class PoolEngine:
-    def __init__(self, spec: ResourceSpec, jobs: int) -> None:
+    def __init__(self, spec: ResourceSpec, jobs: int, resources: Resources | None = None) -> None:
+        global _inherited
         self.jobs = jobs
-        # 'spawn': a fresh interpreter per worker, the same on every platform, safe with threads.
-        self.pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_load,
-                                        initargs=(spec,))
+        fork = sys.platform.startswith("linux") and resources is not None
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        _inherited = (spec, resources) if fork and resources is not None else None
+        try:
+            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_load, initargs=(spec,))
+            # a forking pool starts every worker at its first task: start them now, and wait
+            for ready in [self.pool.submit(_ready) for _ in range(jobs)]:
+                ready.result()
+        finally:
+            _inherited = None
 
     def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]:
         yield from in_order(chunks, lambda chunk: self.pool.submit(_run, chunk), 4 * self.jobs)
