@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     geonames = gazetteer_commands.add_parser("import-geonames",
                                              help="load a GeoNames country dump (e.g. IQ.txt) into the local index")
     geonames.add_argument("dump", type=Path)
+    dumps = gazetteer_commands.add_parser(
+        "fetch", help="download GeoNames country dumps (e.g. IQ SY TR IR) and import them (CC BY 4.0)")
+    dumps.add_argument("countries", nargs="+", metavar="COUNTRY", help="two-letter country codes")
+    dumps.add_argument("--url", default=None,
+                       help="where the dumps are (default https://download.geonames.org/export/dump/)")
     return parser
 
 
@@ -144,14 +149,22 @@ def _zones_as_of(args: argparse.Namespace) -> int:
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
-    from opmap.gazetteer import import_geonames_dump
+    from opmap.gazetteer import GEONAMES_ATTRIBUTION, GEONAMES_DUMPS, fetch_geonames, import_geonames_dump
 
     try:
-        target, count = import_geonames_dump(args.dump)
+        if args.gazetteer_command == "fetch":
+            print(f"opmap: {GEONAMES_ATTRIBUTION}")
+            imports = fetch_geonames(args.countries, args.url or GEONAMES_DUMPS)
+        else:
+            imports = [import_geonames_dump(args.dump)]
     except OpmapError as exc:
         print(f"opmap: {exc}", file=sys.stderr)
         return 2
-    print(f"opmap: {count} GeoNames places from {args.dump} -> {target}; the index rebuilds on the next run")
+    for done in imports:
+        outside = f", {done.outside_box} of them outside the Iraq region box (kept)" if done.outside_box else ""
+        added = f"; {done.names_added} names new to the index" if args.gazetteer_command == "fetch" else ""
+        print(f"opmap: {done.rows} GeoNames places{outside} -> {done.table}{added}")
+    print("opmap: the index rebuilds on the next run and uses them")
     return 0
 
 
