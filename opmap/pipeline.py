@@ -233,7 +233,7 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     if resources.online is not None:
         places = locate_online(places, resources.online)
     places = classify_places(places, resources.zones)
-    date, basis = event_date(article.text, article.published, article.title)
+    date, basis = event_date(article.text, article.published, article.title, article.url)
     statements = find_areas(article.text, sentences, mentions)
     villages = villages_cleared(article.text, mentions)
     areas = tuple(shape_area(article, s, places, resources.zones, villages) for s in statements)
