@@ -104,9 +104,63 @@ def test_a_town_cue_does_not_take_a_river(resources: Resources) -> None:
 
 def test_area_and_valley_cues(resources: Resources) -> None:
     found = {p.name: p for p in places("Strikes hit the Khwakurk area and the Zarwan valley on Monday.", resources)}
-    assert {"Khwakurk", "Zarwan"} <= set(found)
+    assert {"Khwakurk", "Zarwan valley"} <= set(found)  # 'in the X area' is X; a valley keeps its head
 
 
 def test_from_to_cue(resources: Resources) -> None:
     found = {p.name for p in places("The column moved from Hilwan toward Bor Kand before dawn.", resources)}
     assert {"Hilwan", "Bor Kand"} <= found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a feature head stays in the name; the feature sits at the point of the place it is named after
+    ("Drones struck near the Kirkuk airport and the Dibis Dam at dawn.", ["Kirkuk airport", "Dibis Dam"]),
+    ("Rockets landed on the Qaraj air base and near the Gwer bridge.", ["Qaraj air base", "Gwer bridge"]),
+    ("Clashes were reported in the Tigris River Valley.", ["Tigris River Valley"]),
+])
+def test_feature_heads(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+def test_a_feature_named_after_a_town_is_placed_there(resources: Resources) -> None:
+    [dam] = places("Engineers inspected the Dibis Dam on Sunday.", resources)
+    [town] = places("Engineers inspected Dibis on Sunday.", resources)
+    assert dam.type == "dam" and dam.precision == 2 and (dam.lon, dam.lat) == (town.lon, town.lat)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Three villages were retaken: Girdbash, Qolaspi and Tal Reem.", ["Girdbash", "Qolaspi", "Tal Reem"]),
+    ("Fighters cleared the following areas: Birka, Sarbast Kon, Hewraz and Zengil.",
+     ["Birka", "Sarbast Kon", "Hewraz", "Zengil"]),
+    ("Shelling hit the areas of Dorbin, Kelar Sor and Haftan.", ["Dorbin", "Kelar Sor", "Haftan"]),
+    ("Shells fell in the sub-district of Qasrok overnight.", ["Qasrok"]),
+    ("Both Qasrok and Barzewa sub-districts were hit.", ["Qasrok", "Barzewa"]),
+])
+def test_lists_headed_by_a_place_noun(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # possessive chains are separate places
+    ("Shelling hit Duhok's Amedi district again.", ["Duhok", "Amedi district"]),
+    ("Turkish jets bombed Erbil’s Sidakan sub-district.", ["Erbil", "Sidakan sub-district"]),
+    # 'Besides X' starts a list item with a preposition, not a name
+    ("Besides Hiror and Brifka villages, fires spread.", ["Hiror", "Brifka"]),
+    # a country's adjective before its ground is the country
+    ("Shells fired from the Iranian side of the border hit Iraqi territory.",
+     ["Iranian side", "Iraqi territory"]),
+])
+def test_possessives_and_country_ground(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A pro-Iran militia and anti-Turkey protesters marched.",       # allegiances
+    "Sunni and Shabak villages were cleared.",                      # communities, not places
+    "Gunners at a US Marines base fired in support.",               # a foreign force's base
+    "Kurdistani areas saw protests.",                               # an adjective of a place
+    "The Peshmerga base and the ISIS camp were struck.",            # forces, not places
+    "In May the Operation Roundup Base camp moved.",                # months, operation names
+])
+def test_not_places(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == []

@@ -78,6 +78,8 @@ DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD})*(?:\s*,?\s
                        rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside)\s+of\b",
                        re.IGNORECASE)
 BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
+LINEAR_BEFORE = re.compile(r"\b(?:road|roads|highway|route|line|lines|border|corridor|link|bridge|pipeline|"
+                           r"railway|track|stretch)\s*$", re.IGNORECASE)
 _COMPASS = frozenset({"N", "NE", "E", "SE", "S", "SW", "W", "NW"}) | {f"{a}+{b}" for a in "NS" for b in "EW"}
 ALONG = re.compile(r"\b(?:along|alongside|on both sides of|astride)\b", re.IGNORECASE)
 AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicinity of|on the outskirts of|"
@@ -175,6 +177,8 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
     chunk = text[start:end]
     found: list[_Relation] = []
     for m in BETWEEN.finditer(chunk):
+        if LINEAR_BEFORE.search(chunk, max(0, m.start() - 30), m.start()):
+            continue  # 'the road between A and B' places the road, not the area
         anchors = _anchor_after(start + m.end(), text, mentions, limit=2)
         if len(anchors) == 2:
             found.append(_Relation("between", chunk[m.start():m.end() + 40].split(",")[0], anchors,

@@ -24,15 +24,29 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
 ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
-_NAME = r"(?:(?:al|el|Al|El)[-‐ ])?[A-Z][\w'’‐-]*(?:\s+(?:(?:al|el)[-‐])?[A-Z][\w'’‐-]*){0,3}"
+_WORD = r"[A-Z](?:[\w‐-]|['’](?![sS]\b))*"  # a capitalised word; a possessive 's ends it
+_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s+(?:(?:al|el)[-‐])?{_WORD}){{0,3}}"
+# Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
+FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
+                 r"[Mm]ilitary [Bb]ase|[Bb]ase|[Aa]irport|[Bb]order [Cc]rossing|[Cc]rossing|[Jj]unction|[Ii]ntersection|"
+                 r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
+                 r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
 _LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME})*"
 CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
     ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b")),
     ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b")),
-    ("area", re.compile(rf"\b({_NAME})\s+(?:area|valley|bridge|oilfields?|oil field|plain|plains|airbase|"
-                        rf"air base|border crossing|crossing|junction|checkpoint)\b")),
+    ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b")),
+    ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b")),
+    # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
+    ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
+                           rf":\s*({_LIST})")),
+    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})")),
+    # 'the sub-district of X', 'A and B sub-districts'
+    ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})")),
+    ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME})*,?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
+                               rf"districts|provinces|governorates)\b")),
     ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})")),
     ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})")),
     ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})")),
@@ -60,7 +74,8 @@ DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "
 CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "front": frozenset({"settlement"}),
                      "area": frozenset({"settlement", "valley", "region", "facility", "subdistrict"}), "mount": frozenset({"mountain", "range", "hill"}),
                      "range": frozenset({"mountain", "range", "hill"}), "district": frozenset({"district", "subdistrict"}),
-                     "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"})}
+                     "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"}),
+                     "subdistrict": frozenset({"subdistrict", "district", "settlement"})}
 ACTOR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:government|authorities|officials|leaders|leadership|administration)?"
                          r"\s*(?:has |have |had )?(?:said|says|announced|agreed|agree|denied|deny|claimed|accused|"
                          r"rejected|demanded|stated|insisted|insists|warned|wants|responded|condemned|signed|traded|"
@@ -78,20 +93,28 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
-NOT_A_NAME_START = frozenset(fold_token(w) for w in ["the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
+NOT_A_NAME_START = frozenset(fold_token(w) for w in ["operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
-_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
+_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:(?:border|frontier)s?|soil|"
+                     r"territory|territories|airspace|side(?=\s+of\s+the\s+borders?))\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
-                           "near", "while", "with", "for", "a", "an", "when", "but", "both"})
+                           "near", "while", "with", "for", "a", "an", "when", "but", "both", "besides", "including",
+                           "except", "like", "beyond", "across", "around", "also"})
 _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|around\s+|roughly\s+|nearly\s+)*"
                          r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
                          r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
 _NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
+# 'pro-Iran militias', 'anti-Baghdad protests': an allegiance, not a place.
+_AFFILIATION = re.compile(r"\b(?:pro|anti)[-‐]$", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
-CUE_HINTS = {"area": ("area", "valley", "bridge", "oil", "plain", "air", "crossing", "junction", "checkpoint"),
+CUE_HINTS = {"area": ("area", "region"),
+             "feature": ("valley", "bridge", "oil", "plain", "base", "airport", "crossing", "junction", "intersection",
+                         "checkpoint", "dam", "factory", "refinery", "peak", "desert", "basin", "road", "highway", "camp",
+                         "shrine", "monastery", "resort", "plateau", "wadi", "strip"),
+             "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
              "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
-                         "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
+                         "outskirts", "areas", "places", "sites", "settlements"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
@@ -188,7 +211,8 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         if i > 0 and tokens[i - 1].key in ARTICLES and _joined(text, tokens[i - 1], tokens[i]) and (
                 tokens[i - 1].key in ("al", "el") or text[tokens[i - 1].end] in "-‐"):
             start = tokens[i - 1].start
-        if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index):
+        if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index) \
+                or _AFFILIATION.search(text, max(0, start - 5), start):
             i = j + 1
             continue
         start, end, j, matched, cue = _with_unit_words(text, tokens, i, j, start, end, matched, index)
@@ -460,12 +484,46 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                 for name, start in _list_items(m.group(group), m.start(group)):
                     end = start + len(name)
                     key = name_key(name)
-                    if (start, end) in seen or _inside(orgs, start, end) or not _could_be_a_name(key):
+                    if (start, end) in seen or _inside(orgs, start, end) or not _could_be_a_name(key) \
+                            or _adjective_of_a_place(key, index):
                         continue
                     seen.add((start, end))
-                    entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
+                    if cue == "feature":
+                        entries = index.lookup(key) or feature_near(name, index)
+                    else:
+                        entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
                     found.append(Mention(name, start, end, sentences.at(start), tuple(entries), cue=cue))
     return found
+
+
+_FEATURE_SPLIT = re.compile(rf"^(?P<base>.+?)\s+(?P<head>{FEATURE_HEADS})$")
+HEAD_TYPES = {"valley": "valley", "dam": "dam", "camp": "camp", "road": "road", "highway": "road", "desert": "region",
+              "plain": "region", "plains": "region", "basin": "region", "plateau": "region", "peak": "mountain",
+              "strip": "region"}
+
+
+def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
+    """'Haditha Dam', 'Mosul airport', 'Tigris River Valley' when the tables lack the feature itself:
+    a feature at the point of the place it is named after, precision 2 (near it), so the analyst sees
+    it on the map and its zone is read there; [] when the place is unknown too."""
+    m = _FEATURE_SPLIT.match(name)
+    if m is None:
+        return []
+    base, head = m.group("base"), m.group("head").lower().split()[-1]
+    kind = HEAD_TYPES.get(head, "facility")
+    located = [e for e in index.lookup(name_key(base)) if e.lat is not None and e.lon is not None]
+    if not located:
+        return []
+    best = min(located, key=lambda e: (e.country != "IQ", e.type != "settlement", -e.population))
+    return [replace(best, key=f"near:{best.key}:{name_key(head)}", name=f"{best.name} {m.group('head')}",
+                    type=kind, precision=2, population=0, alt_names=(), line=(), table="derived",
+                    source=f"named after {best.name}: placed at its point ({best.source})")]
+
+
+def _adjective_of_a_place(key: str, index: GazetteerIndex) -> bool:
+    """'a Kurdistani area', 'Mosuli families': a known place's name plus -i is its adjective, not a place."""
+    return " " not in key and key.endswith("i") and len(key) > 4 and not index.lookup(key) \
+        and bool(index.lookup(key[:-1]))
 
 
 def _could_be_a_name(key: str) -> bool:
