@@ -131,13 +131,13 @@ def test_statuses(text: str, status: str, resources: Resources) -> None:
 
 @pytest.mark.parametrize(("text", "direction"), [
     ("Forces cleared 30 km² around Kirkuk.", "around"),
-    ("Forces cleared 30 km² near Kirkuk.", "around"),
+    ("Forces cleared 30 km² near Kirkuk.", None),  # anchored on Kirkuk, no side given
     ("Forces cleared 30 km² on the outskirts of Kirkuk.", "around"),
     ("Forces cleared 30 km² north and east of Kirkuk.", "N+E"),
     ("Forces cleared 30 km² to the southwest of Kirkuk.", "SW"),
     ("Forces cleared 30 km² northwest of Kirkuk.", "NW"),
 ])
-def test_relations(text: str, direction: str, resources: Resources) -> None:
+def test_relations(text: str, direction: str | None, resources: Resources) -> None:
     [found] = areas(text, resources)
     assert found.direction == direction and found.anchor_surfaces == ("Kirkuk",)
 
@@ -175,3 +175,38 @@ def test_search_and_sweep_verbs_count_as_clearing(resources: Resources) -> None:
     [found] = areas("The second stage ended with the inspection of more than 3,000 square kilometers west of "
                     "Ramadi.", resources)
     assert found.status == "cleared" and found.area_km2 == 3000
+
+
+def test_the_town_of_x_is_x_not_a_coreference(resources: Resources) -> None:
+    text = "Fighters left Albu Hamid. Troops freed 50 km² of farmland near the town of Daquq on Friday."
+    [found] = areas(text, resources)
+    assert found.anchor_surfaces == ("Daquq",) and found.direction is None
+
+
+def test_the_road_between_two_places_is_not_the_areas_relation(resources: Resources) -> None:
+    text = "The push cleared 90 km² west of Kirkuk and opened the road between Dibis and Altun Kupri."
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Kirkuk",))
+
+
+def test_between_from_the_sentence_before_when_the_figure_names_no_place(resources: Resources) -> None:
+    text = "The offensive struck between the towns of Gwer and Makhmour. The targeted area was about 120 km²."
+    [found] = areas(text, resources)
+    assert found.direction == "between" and found.anchor_surfaces == ("Gwer", "Makhmour")
+    other = "The offensive struck between Gwer and Makhmour. Later 120 km² were cleared west of Kirkuk."
+    [kept] = areas(other, resources)
+    assert (kept.direction, kept.anchor_surfaces) == ("W", ("Kirkuk",))
+
+
+@pytest.mark.parametrize("text", [
+    "Since the start of the war, Peshmerga units have cleared more than 20,000 km².",
+    "Over the past eight months the army has retaken about 900 km².",
+])
+def test_a_campaign_total_is_kept_flagged_not_drawn(text: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.area_km2 is not None and found.flag and found.anchor_surfaces == ()
+
+
+def test_an_operation_so_far_is_not_a_campaign_total(resources: Resources) -> None:
+    [found] = areas("The operation has so far cleared 45 km² south of Kirkuk.", resources)
+    assert not found.flag and found.anchor_surfaces == ("Kirkuk",)

@@ -71,6 +71,12 @@ NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(
                            r"country|region)|size of|the size|spans?|stretch(?:es)?|covers an area|"
                            r"under (?:the |their |its )?(?:full )?control|controls?|controlled|holds?|held by|"
                            r"percent|per cent|%|remain(?:s|ed)? under|still hold)\b", re.IGNORECASE)
+# A campaign's running total, not one operation's area: kept with its figure, flagged, not drawn.
+# ('so far' is not one: an operation under way reports its own area 'so far'.)
+CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:the )?(?:war|campaign|fight|conflict)|"
+                            r"since (?:19|20)\d\d|(?:over|in|during) the (?:last|past) (?:\w+ )?(?:months|years)|"
+                            r"in total since|throughout the (?:war|campaign)|nationwide|across (?:all of )?"
+                            r"(?:Iraq|the country))\b", re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
 DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD})*(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
                        rf"\s+(?:of|from)\b"
@@ -84,8 +90,12 @@ _COMPASS = frozenset({"N", "NE", "E", "SE", "S", "SW", "W", "NW"}) | {f"{a}+{b}"
 ALONG = re.compile(r"\b(?:along|alongside|on both sides of|astride)\b", re.IGNORECASE)
 AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicinity of|on the outskirts of|"
                     r"outskirts of|in the area of|in the region of|vicinity of)\b", re.IGNORECASE)
+# 'near the town of X' anchors the area on X without saying on which side ('around X' and 'in the X
+# area' say it surrounds X).
+NEAR = re.compile(r"near|nearby|close to|in the vicinity of|vicinity of", re.IGNORECASE)
+ROUND_ABOUT = ("around", "near")
 _COREFERENCE = re.compile(r"^\s*the\s+(mountains?|range|ridge|city|town|village|province|governorate|"
-                          r"district|river)\b", re.IGNORECASE)
+                          r"district|river)\b(?!\s+of\b)", re.IGNORECASE)  # 'the town of X' names X
 _COREF_TYPES = {"mountain": {"mountain", "range", "hill"}, "mountains": {"mountain", "range", "hill"},
                 "range": {"mountain", "range"}, "ridge": {"mountain", "range"},
                 "city": {"settlement"}, "town": {"settlement"}, "village": {"settlement"},
@@ -200,7 +210,7 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
     for m in AROUND.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
-            found.append(_Relation("around", m.group(0), anchors, 1 if same else 0, at=start + m.start()))
+            found.append(_Relation("near" if NEAR.fullmatch(m.group(0)) else "around", m.group(0), anchors, 1 if same else 0, at=start + m.start()))
     return found
 
 
@@ -217,8 +227,9 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         # several figures in one sentence: each takes the relation nearest it ('15 square miles south
         # of X, including 400 dunams around Y')
         return min(own, key=lambda r: _gap(r, value_pos))
-    if any(r.direction != "around" for r in own):
-        return min((r for r in own if r.direction != "around"), key=lambda r: _gap(r, value_pos))
+    if any(r.direction not in ROUND_ABOUT for r in own):
+        return min((r for r in own if r.direction not in ROUND_ABOUT), key=lambda r: _gap(r, value_pos))
+    own_places = any(span[0] <= m.start < span[1] for m in mentions)
     lo = max(0, sentence_index - NEIGHBOUR_SENTENCES)
     hi = min(len(sentences) - 1, sentence_index + 1)
     near: list[_Relation] = []  # in order of preference: the sentences before, nearest first, then the next
@@ -227,8 +238,10 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         if AREA.search(text, start, end):
             continue  # a sentence with a figure of its own keeps its relation to itself
         # from a neighbouring sentence only a compass direction carries over; a 'between' there is
-        # about something else
-        near.extend(r for r in _relations_in((start, end), text, mentions, same=False) if r.direction in _COMPASS)
+        # about something else, unless the figure's own sentence names no place ('The targeted area
+        # was about 120 km².' after '... between A and B')
+        near.extend(r for r in _relations_in((start, end), text, mentions, same=False)
+                    if r.direction in _COMPASS or (r.direction == "between" and not own_places))
     if own:
         around = min(own, key=lambda r: _gap(r, value_pos))
         same_anchor = [r for r in near if name_key(r.anchors[0].surface) == name_key(around.anchors[0].surface)]
@@ -298,7 +311,11 @@ def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list
         if upper is not None and upper > value:
             range_km2 = (value * factor, upper * factor)
             km2 = (range_km2[0] + range_km2[1]) / 2
-        statements.append(_statement(text, sentences, mentions, m, km2, unit_text, status, range_km2))
+        flag = ""
+        sentence = sentences.sentence(sentences.index_at(m.start()))
+        if CAMPAIGN_TOTAL.search(clause) and not any(x.sentence == sentence for x in mentions):
+            flag = "a campaign's running total with no place of its own: kept, not mapped"
+        statements.append(_statement(text, sentences, mentions, m, km2, unit_text, status, range_km2, flag=flag))
     for m in AMBIGUOUS.finditer(text):
         clause = _clause(text, m.start(), m.end())
         if not CLEARED.search(clause) or any(s.start <= m.start() < s.start + 80 for s in statements):
@@ -338,14 +355,14 @@ def _statement(text: str, sentences: Sentences, mentions: list[Mention], m: re.M
                unit_text: str, status: str, range_km2: tuple[float, float] | None,
                flag: str = "") -> AreaStatement:
     index = sentences.index_at(m.start())
-    relation = _best_relation(index, sentences, text, mentions, m.start())
+    relation = None if flag and km2 is not None else _best_relation(index, sentences, text, mentions, m.start())
     hedge = (m.group("hedge") or "").strip().lower()
     if hedge.startswith("an area") or hedge == "a total of":
         hedge = ""
     return AreaStatement(
         quote=sentences.sentence(index), start=m.start(), value_text=m.group("value"), unit_text=unit_text,
         area_km2=round(km2, 6) if km2 is not None else None, hedge=hedge, range_km2=range_km2, status=status,
-        direction=relation.direction if relation else None, direction_text=relation.text if relation else "",
-        anchor_surfaces=tuple(a.surface for a in relation.anchors) if relation else (),
-        anchor_offsets=tuple(a.start for a in relation.anchors) if relation else (), flag=flag,
+        direction=relation.direction if relation and relation.direction != "near" else None, direction_text=relation.text if relation else "",
+        anchor_surfaces=tuple(a.surface for a in relation.anchors) if relation and not flag else (),
+        anchor_offsets=tuple(a.start for a in relation.anchors) if relation and not flag else (), flag=flag,
         distance_km=relation.distance_km if relation else None)
