@@ -472,8 +472,8 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     lowered = text.lower()
     spans = [sentences.span(i) for i in range(len(sentences))]
     for cue, pattern in CUES:
-        hints = CUE_HINTS[cue]
-        if not any(hint in lowered for hint in hints):
+        hints = [hint for hint in CUE_HINTS[cue] if hint in lowered]
+        if not hints:
             continue
         # run the pattern only over the sentences that hold one of its cue words
         windows = [(a, b) for a, b in spans if any(lowered.find(h, a, b) != -1 for h in hints)]
