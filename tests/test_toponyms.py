@@ -164,3 +164,13 @@ def test_possessives_and_country_ground(text: str, expected: list[str], resource
 ])
 def test_not_places(text: str, resources: Resources) -> None:
     assert surfaces(text, resources) == []
+
+
+def test_hyphenated_names_stay_whole_except_a_front_between_two_places(resources: Resources) -> None:
+    assert surfaces("Jets hit Kirkuk, Dibis and Avashin-Basyan overnight.", resources) == \
+        ["Kirkuk", "Dibis", "Avashin-Basyan"]
+    assert surfaces("Fighting flared on the Makhmour-Gwer front.", resources) == ["Makhmour", "Gwer"]
+
+
+def test_an_article_written_with_a_space_after_its_hyphen(resources: Resources) -> None:
+    assert "Tel al- Hawa" in surfaces("Troops freed the villages of Tel al- Hawa and Kharaib.", resources)

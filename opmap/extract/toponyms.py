@@ -25,7 +25,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 _WORD = r"[A-Z](?:[\w‐-]|['’](?![sS]\b))*"  # a capitalised word; a possessive 's ends it
-_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s+(?:(?:al|el)[-‐])?{_WORD}){{0,3}}"
+_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s+(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
 # Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
 FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
                  r"[Mm]ilitary [Bb]ase|[Bb]ase|[Aa]irport|[Bb]order [Cc]rossing|[Cc]rossing|[Jj]unction|[Ii]ntersection|"
@@ -481,7 +481,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
             for group in range(1, (m.lastindex or 0) + 1):
                 if m.group(group) is None:
                     continue
-                for name, start in _list_items(m.group(group), m.start(group)):
+                for name, start in _list_items(m.group(group), m.start(group), pairs=cue == "front"):
                     end = start + len(name)
                     key = name_key(name)
                     if (start, end) in seen or _inside(orgs, start, end) or not _could_be_a_name(key) \
@@ -533,7 +533,9 @@ def _could_be_a_name(key: str) -> bool:
         and words[-1] not in ("held", "controled", "controlled", "led", "based", "backed", "run", "occupied")
 
 
-def _list_items(value: str, base: int) -> list[tuple[str, int]]:
+def _list_items(value: str, base: int, pairs: bool = False) -> list[tuple[str, int]]:
+    """The names of a list; with `pairs`, 'Makhmour-Gwer' (a front between two places) is two names,
+    otherwise a hyphenated name ('Avashin-Basyan', one region) stays whole."""
     items, offset = [], 0
     for piece in _LIST_SPLIT.split(value):
         at = value.find(piece, offset)
@@ -545,7 +547,7 @@ def _list_items(value: str, base: int) -> list[tuple[str, int]]:
             words = words[1:]
         piece = " ".join(words)
         parts = piece.split("-")
-        if len(parts) > 1 and all(len(p) >= 3 and p[0].isupper() and " " not in p and p.lower() not in ARTICLES
+        if pairs and len(parts) > 1 and all(len(p) >= 3 and p[0].isupper() and " " not in p and p.lower() not in ARTICLES
                                   for p in parts):
             for part in parts:  # 'Makhmour-Gwer front': two places
                 items.append((part, base + value.find(part, at)))
