@@ -174,3 +174,14 @@ def test_hyphenated_names_stay_whole_except_a_front_between_two_places(resources
 
 def test_an_article_written_with_a_space_after_its_hyphen(resources: Resources) -> None:
     assert "Tel al- Hawa" in surfaces("Troops freed the villages of Tel al- Hawa and Kharaib.", resources)
+
+
+def test_far_countries_and_territories_are_outside(resources: Resources) -> None:
+    found = {p.name: p for p in places("Envoys from the United Arab Emirates spoke of the Gaza Strip.", resources)}
+    assert {found["United Arab Emirates"].zone, found["Gaza Strip"].zone} == {"outside"}
+    assert found["Gaza Strip"].lon is None
+
+
+def test_a_valley_named_after_a_river_takes_the_zone_at_its_point(resources: Resources) -> None:
+    [valley] = places("Patrols swept the Tigris River Valley on Monday.", resources)
+    assert valley.type == "valley" and valley.zone != "outside" and valley.lon is not None

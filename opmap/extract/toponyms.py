@@ -516,7 +516,8 @@ def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
         return []
     best = min(located, key=lambda e: (e.country != "IQ", e.type != "settlement", -e.population))
     return [replace(best, key=f"near:{best.key}:{name_key(head)}", name=f"{best.name} {m.group('head')}",
-                    type=kind, precision=2, population=0, alt_names=(), line=(), table="derived",
+                    type=kind, precision=2, population=0, alt_names=(), line=(), table="derived", zone="",
+                    zone_basis="",
                     source=f"named after {best.name}: placed at its point ({best.source})")]
 
 
