@@ -185,3 +185,30 @@ def test_far_countries_and_territories_are_outside(resources: Resources) -> None
 def test_a_valley_named_after_a_river_takes_the_zone_at_its_point(resources: Resources) -> None:
     [valley] = places("Patrols swept the Tigris River Valley on Monday.", resources)
     assert valley.type == "valley" and valley.zone != "outside" and valley.lon is not None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Shells hit homes, the mayor of Qasrok told reporters.", ["Qasrok"]),
+    ("Barzewa is 40 kilometers northeast of Erbil.", ["Barzewa", "Erbil"]),
+    ("Troops entered Girdbash, 10 miles north of Kirkuk, at dawn.", ["Girdbash", "Kirkuk"]),
+    ("Other areas like Dorbin and Haftan also came under fire.", ["Dorbin", "Haftan"]),
+    ("Shelling hit the Kurdish region again.", ["Kurdish region"]),
+])
+def test_names_the_text_itself_marks_as_places(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+def test_a_title_case_dateline_names_its_town(resources: Resources) -> None:
+    found = places("Ebril, Kurdistan (Agency) – Troops advanced.", resources)
+    assert [p.surfaces for p in found if p.roles == ("dateline",)] == [("Ebril",), ("Kurdistan",)]
+    assert surfaces("Officials said: the roads are open.", resources) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Out of all Iraq, few convoys are hit.",                              # 'all' is not an article
+    "Mr Shallal Abdul-Baban spoke to reporters.",                         # a person's hyphenated name
+    "The Kirkuk, Samarra and Diyala operations commands took part.",      # commands named after sectors
+    "The Islamic Resistance in Iraq claimed the drone attack.",           # an armed group's name
+])
+def test_names_of_people_groups_and_commands_are_not_places(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == ([] if "all Iraq" not in text else ["Iraq"])

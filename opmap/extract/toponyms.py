@@ -22,8 +22,10 @@ from opmap.spelling import ARTICLES, fold_token, name_key
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
-ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])  # folded like token keys
+ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation", "resistance", "qaeda", "qaida"])  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
+# Armed groups whose names end 'in <country>' ('Islamic State in Iraq', 'al-Qaeda in Iraq').
+NAMED_IN_HEADS = frozenset(fold_token(w) for w in ["resistance", "state", "qaeda", "qaida"])
 _WORD = r"[A-Z](?:[\w‐-]|['’](?![sS]\b))*"  # a capitalised word; a possessive 's ends it
 _NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s+(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
 # Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
@@ -43,6 +45,13 @@ CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
                            rf":\s*({_LIST})")),
     ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})")),
+    ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})")),
+    # a place's officials: 'the mayor of X', 'the governor of X'
+    ("village", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})")),
+    # a name the text locates: 'X is 90 kilometers northeast of Erbil', 'X, 10 miles north of Y'
+    ("village", re.compile(rf"\b({_NAME}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
+                           rf"approximately)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+"
+                           rf"(?:north|south|east|west)\w*\s+of\b")),
     # 'the sub-district of X', 'A and B sub-districts'
     ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})")),
     ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME})*,?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
@@ -69,7 +78,7 @@ UNIT_SUFFIXES = {"district": ("district", "sub district"), "governorate": ("gove
                  "mount": ("mountains",)}
 DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western", "central", "northeastern",
                                     "northwestern", "southeastern", "southwestern"})
-DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
+DEMONYMS = {"kurdish": "Kurdistan Region", "iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
             "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
 CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "front": frozenset({"settlement"}),
                      "area": frozenset({"settlement", "valley", "region", "facility", "subdistrict"}), "mount": frozenset({"mountain", "range", "hill"}),
@@ -95,8 +104,8 @@ PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "
 TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
 NOT_A_NAME_START = frozenset(fold_token(w) for w in ["operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
-_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:(?:border|frontier)s?|soil|"
-                     r"territory|territories|airspace|side(?=\s+of\s+the\s+borders?))\b")
+_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
+                     r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
                            "near", "while", "with", "for", "a", "an", "when", "but", "both", "besides", "including",
                            "except", "like", "beyond", "across", "around", "also"})
@@ -114,9 +123,12 @@ CUE_HINTS = {"area": ("area", "region"),
                          "shrine", "monastery", "resort", "plateau", "wadi", "strip"),
              "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
              "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
-                         "outskirts", "areas", "places", "sites", "settlements"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
+                         "outskirts", "areas", "places", "sites", "settlements", "area ", "regions", "mayor", "governor",
+                         "qaimaqam", "commissioner", "head of", "km", "kilomet", "mile"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
+# 'the Salaheddine, Samarra and Diyala operations commands': commands named after their sectors.
+_COMMANDS = re.compile(rf"{_LIST}\s+(?:operations?\s+)?commands?\b")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
@@ -168,8 +180,12 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             end = last
             if last + 1 < len(tokens) and last + 1 in run and tokens[last + 1].text.lower() in ("of", "for"):
                 end = run[-1]
+            elif tokens[last].key in NAMED_IN_HEADS and j + 1 < len(tokens) and tokens[j].text == "in" \
+                    and _capitalised(tokens[j + 1].text):
+                end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
             spans.append((tokens[run[0]].start, tokens[end].end))
         i = j
+    spans.extend((m.start(), m.end()) for m in _COMMANDS.finditer(text))
     return spans
 
 
@@ -177,10 +193,32 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+# An opening dateline: 'ERBIL, Kurdistan Region –', 'Ebril, Kurdistan (Sputnik) –', 'NEAR YANKAJA, Iraq:'.
+_DATELINE = re.compile(r"\s*(?:NEAR\s+|Near\s+)?(?P<town>[A-Z][A-Za-z'’-]+(?:[ -][A-Z][A-Za-z'’-]+){0,2})"
+                       r"(?P<rest>,\s*[A-Z][\w ’'.-]{2,40}?)?\s*(?:\([^)]{1,40}\)\s*)?(?:[–—-]\s|:\s)")
+
+
 def _dateline_end(text: str) -> int:
     """End offset of an opening dateline such as 'ERBIL, Kurdistan Region –', else 0."""
-    m = re.match(r"\s*([A-Z][A-Z'’ -]{2,40}(?:,\s*[A-Z][\w ’'-]{2,40})?)\s*(?:\([^)]{1,40}\)\s*)?[–—-]\s", text)
-    return m.end(1) if m else 0
+    m = _DATELINE.match(text)
+    if m is None or (m.group("rest") is None and not m.group("town").isupper()):
+        return 0  # 'Officials said:' is no dateline; a lone town in capitals is
+    return m.end("rest") if m.group("rest") else m.end("town")
+
+
+def _dateline_mention(text: str, index: GazetteerIndex, sentences: Sentences,
+                      taken: list[tuple[int, int]]) -> list[Mention]:
+    """The dateline's town, even when the tables lack it or spell it otherwise ('Ebril')."""
+    m = _DATELINE.match(text)
+    if m is None or not _dateline_end(text):
+        return []
+    start, end = m.span("town")
+    town = m.group("town")
+    key = name_key(town)
+    if any(s < end and start < e for s, e in taken) or not _could_be_a_name(key) or key.split()[0] in NOT_PLACE_NAMES:
+        return []
+    entries = index.lookup(key) or index.variants(town, frozenset({"settlement"}))
+    return [Mention(town, start, end, sentences.at(start), tuple(entries), cue="village", role="dateline")]
 
 
 def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> list[Mention]:
@@ -208,7 +246,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             continue
         j, matched = found
         start, end = tokens[i].start, tokens[j].end
-        if i > 0 and tokens[i - 1].key in ARTICLES and _joined(text, tokens[i - 1], tokens[i]) and (
+        if i > 0 and tokens[i - 1].text.lower() in ARTICLES and _joined(text, tokens[i - 1], tokens[i]) and (
                 tokens[i - 1].key in ("al", "el") or text[tokens[i - 1].end] in "-‐"):
             start = tokens[i - 1].start
         if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index) \
@@ -222,6 +260,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         taken.append((start, end))
         i = j + 1
     mentions.extend(_border_mentions(text, index, sentences, taken))
+    mentions.extend(_dateline_mention(text, index, sentences, taken))
     listed = _list_mentions(text, index, sentences, mentions, orgs)
     mentions.extend(listed)
     taken.extend((m.start, m.end) for m in listed)
@@ -352,7 +391,7 @@ def _preceded_by_name(text: str, tokens: list[Token], i: int, index: GazetteerIn
     """'Hawre Amedi', 'Abdul Mohsen al-Abbasi': a capitalised word that is no place, title, feature or
     direction, glued before the name, makes it part of a person's name."""
     before = tokens[i - 1]
-    if text[before.end:tokens[i].start] != " " or not _capitalised(before.text) or before.text.isupper():
+    if text[before.end:tokens[i].start] not in (" ", "-") or not _capitalised(before.text) or before.text.isupper():
         return False
     if _capitalised_sentence_start(text, before):
         return False
