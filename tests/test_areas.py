@@ -210,3 +210,25 @@ def test_a_campaign_total_is_kept_flagged_not_drawn(text: str, resources: Resour
 def test_an_operation_so_far_is_not_a_campaign_total(resources: Resources) -> None:
     [found] = areas("The operation has so far cleared 45 km² south of Kirkuk.", resources)
     assert not found.flag and found.anchor_surfaces == ("Kirkuk",)
+
+
+@pytest.mark.parametrize(("text", "km2"), [
+    ("Troops cleared a 30-square-kilometre pocket south of Kirkuk.", 30.0),
+    ("Troops cleared a 10-square-mile strip south of Kirkuk.", 25.89988),
+])
+def test_hyphenated_sizes(text: str, km2: float, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.area_km2 == pytest.approx(km2) and found.direction == "S"
+
+
+@pytest.mark.parametrize("text", [
+    "The column advanced 7 km along the Kirkuk-Tikrit road on Monday.",
+    "Peshmerga pushed about 5 kilometres into the desert west of Kirkuk.",
+])
+def test_an_advance_by_distance_is_kept_flagged(text: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.area_km2 is None and "advance" in found.flag
+
+
+def test_a_town_km_away_is_no_advance(resources: Resources) -> None:
+    assert areas("The village lies 7 km north of Kirkuk and was shelled.", resources) == []

@@ -17,14 +17,14 @@ from opmap.spelling import name_key
 
 SQ_MILE_KM2 = 2.589988
 UNITS_KM2: tuple[tuple[str, float], ...] = (
-    (r"km²|km2|km\^2|sq\.?\s?kms?\b|square\s+(?:kilomet(?:re|er)s?|kms?)\b|sq\.?\s+kilomet(?:re|er)s?|"
+    (r"km²|km2|km\^2|sq\.?\s?kms?\b|square[\s-]+(?:kilomet(?:re|er)s?|kms?)\b|sq\.?\s+kilomet(?:re|er)s?|"
      r"kilomet(?:re|er)s?\s+square[d]?|kilomet(?:re|er)s?²", 1.0),
-    (r"square\s+miles?\b|sq\.?\s?mi(?:les?)?\b|mi²", SQ_MILE_KM2),
+    (r"square[\s-]+miles?\b|sq\.?\s?mi(?:les?)?\b|mi²", SQ_MILE_KM2),
     (r"hectares?\b|\bha\b", 0.01),
     (r"(?:dunams?|dunums?|donums?|dönüms?)\b", 0.0025),  # the Iraqi dunam: 2,500 m²
     (r"acres?\b", 0.00404686),
 )
-UNIT_HINTS = ("km", "kilomet", "square", "sq", "mi²", "hectare", " ha", "dunam", "dunum", "donum", "dönüm", "acre")
+UNIT_HINTS = ("km", "kilomet", "square", "sq", "mi²", "mile", "hectare", " ha", "dunam", "dunum", "donum", "dönüm", "acre")
 AMBIGUOUS_UNIT = r"(?:km|kms|kilomet(?:re|er)s?)\b"
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
@@ -46,6 +46,10 @@ AMBIGUOUS = re.compile(rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b\d[\d,.]*)\s*(?P<
                        r"(?!\s*(?:\(|north|south|east|west|from|away|of|long|deep|wide|inside|into|to\b|"
                        r"toward|towards|beyond|behind|outside|north-|south-|along|per|an?\s+hour|/))",
                        re.IGNORECASE)
+# 'advanced 7 km along the X-Y road', 'pushed 5 kilometres into the desert': a distance gained, kept flagged.
+ADVANCE = re.compile(rf"\b(?:advanc(?:ed|ing|es)|push(?:ed|ing)|mov(?:ed|ing)|progress(?:ed|ing)|penetrat(?:ed|ing))\s+"
+                     rf"(?:(?:forward|deeper|further|ahead)\s+)?(?P<hedge>{HEDGES}\s+)?(?P<value>\d[\d,.]*)\s*"
+                     rf"(?P<unit>{AMBIGUOUS_UNIT}|miles?\b)", re.IGNORECASE)
 CLEARED = re.compile(r"\b(?:clear(?:ed|ing|s)?|liberat(?:ed|ing|e|es|ion)|retak(?:en|e|ing)|retook|"
                      r"recaptur(?:ed|e|ing)|freed|free|seiz(?:ed|e|ing)|captur(?:ed|e|ing)|regain(?:ed)?|"
                      r"reclaim(?:ed)?|drove|driven|pushed|purg(?:ed|e)|took|taken|secur(?:ed|e)|"
@@ -316,6 +320,11 @@ def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list
         if CAMPAIGN_TOTAL.search(clause) and not any(x.sentence == sentence for x in mentions):
             flag = "a campaign's running total with no place of its own: kept, not mapped"
         statements.append(_statement(text, sentences, mentions, m, km2, unit_text, status, range_km2, flag=flag))
+    for m in ADVANCE.finditer(text):
+        if any(s.start <= m.start("value") < s.start + 40 for s in statements):
+            continue
+        statements.append(_statement(text, sentences, mentions, m, None, m.group("unit"), "cleared", None,
+                                     flag="an advance by distance: a length, not an area; not mapped"))
     for m in AMBIGUOUS.finditer(text):
         clause = _clause(text, m.start(), m.end())
         if not CLEARED.search(clause) or any(s.start <= m.start() < s.start + 80 for s in statements):
@@ -363,6 +372,6 @@ def _statement(text: str, sentences: Sentences, mentions: list[Mention], m: re.M
         quote=sentences.sentence(index), start=m.start(), value_text=m.group("value"), unit_text=unit_text,
         area_km2=round(km2, 6) if km2 is not None else None, hedge=hedge, range_km2=range_km2, status=status,
         direction=relation.direction if relation and relation.direction != "near" else None, direction_text=relation.text if relation else "",
-        anchor_surfaces=tuple(a.surface for a in relation.anchors) if relation and not flag else (),
-        anchor_offsets=tuple(a.start for a in relation.anchors) if relation and not flag else (), flag=flag,
+        anchor_surfaces=tuple(a.surface for a in relation.anchors) if relation else (),
+        anchor_offsets=tuple(a.start for a in relation.anchors) if relation else (), flag=flag,
         distance_km=relation.distance_km if relation else None)

@@ -34,38 +34,42 @@ FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]iel
                  r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
                  r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
 _LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME})*"
-CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+# (cue, pattern, the words a sentence must hold for the pattern to be tried; () = the cue's CUE_HINTS)
+CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
-                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
-    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b")),
-    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b")),
-    ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b")),
-    ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b")),
+                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), ()),
+    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), ()),
+    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), ()),
+    ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b"), ()),
+    ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b"), ()),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
     ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
-                           rf":\s*({_LIST})")),
-    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})")),
-    ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})")),
+                           rf":\s*({_LIST})"), (":",)),
+    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",)),
+    ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
+     (" like ", "such as", "including", "namely")),
     # a place's officials: 'the mayor of X', 'the governor of X'
-    ("village", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})")),
+    ("village", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})"),
+     ("mayor", "governor", "qaimaqam", "commissioner", "head of")),
     # a name the text locates: 'X is 90 kilometers northeast of Erbil', 'X, 10 miles north of Y'
     ("village", re.compile(rf"\b({_NAME}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
                            rf"approximately)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+"
-                           rf"(?:north|south|east|west)\w*\s+of\b")),
+                           rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile")),
     # 'the sub-district of X', 'A and B sub-districts'
-    ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})")),
+    ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})"),
+     ("district", "nahiya", "qadha")),
     ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME})*,?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
-                               rf"districts|provinces|governorates)\b")),
-    ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})")),
-    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})")),
-    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})")),
+                               rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates")),
+    ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})"), ()),
+    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})"), ()),
+    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})"), ()),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
-                           rf"namely|are|were)\s+({_LIST})")),
-    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})")),
-    ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b")),
-    ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b")),
-    ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b")),
-    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})")),
+                           rf"namely|are|were)\s+({_LIST})"), ()),
+    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})"), ()),
+    ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), ()),
+    ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
+    ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b"), ()),
+    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
 UNIT_WORDS = {"district": "district", "subdistrict": "district", "sub": "district", "province": "governorate",
@@ -123,8 +127,7 @@ CUE_HINTS = {"area": ("area", "region"),
                          "shrine", "monastery", "resort", "plateau", "wadi", "strip"),
              "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
              "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
-                         "outskirts", "areas", "places", "sites", "settlements", "area ", "regions", "mayor", "governor",
-                         "qaimaqam", "commissioner", "head of", "km", "kilomet", "mile"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
+                         "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
 # 'the Salaheddine, Samarra and Diyala operations commands': commands named after their sectors.
@@ -185,7 +188,11 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
             spans.append((tokens[run[0]].start, tokens[end].end))
         i = j
-    spans.extend((m.start(), m.end()) for m in _COMMANDS.finditer(text))
+    at = text.find("ommand")
+    while at != -1:  # 'the X, Y and Z operations commands': only around the word, the list reads back from it
+        line_start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), at - 200) + 1
+        spans.extend((m.start(), m.end()) for m in _COMMANDS.finditer(text, line_start, at + 12))
+        at = text.find("ommand", at + 6)
     return spans
 
 
@@ -510,8 +517,8 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     seen: set[tuple[int, int]] = set()
     lowered = text.lower()
     spans = [sentences.span(i) for i in range(len(sentences))]
-    for cue, pattern in CUES:
-        hints = [hint for hint in CUE_HINTS[cue] if hint in lowered]
+    for cue, pattern, own_hints in CUES:
+        hints = [hint for hint in own_hints or CUE_HINTS[cue] if hint in lowered]
         if not hints:
             continue
         # run the pattern only over the sentences that hold one of its cue words
