@@ -212,3 +212,11 @@ def test_a_title_case_dateline_names_its_town(resources: Resources) -> None:
 ])
 def test_names_of_people_groups_and_commands_are_not_places(text: str, resources: Resources) -> None:
     assert surfaces(text, resources) == ([] if "all Iraq" not in text else ["Iraq"])
+
+
+def test_where_the_speakers_sit_is_not_where_the_fighting_was(resources: Resources) -> None:
+    found = {p.name: p for p in places("Officials in Erbil said Peshmerga attacked positions on Mount Qarachogh.",
+                                       resources)}
+    assert found["Erbil"].roles == ("mentioned",) and found["Mount Qarachogh"].roles == ("operation",)
+    fought = {p.name: p for p in places("Peshmerga attacked positions in Makhmur, officials said.", resources)}
+    assert fought["Makhmur"].roles == ("operation",)

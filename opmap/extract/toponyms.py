@@ -98,6 +98,11 @@ ACTOR_BEFORE = re.compile(r"\b(?:disputed|claimed|contested)\s+(?:by|between)\s+
                           r"\b(?:talks|relations|agreement|dispute|tensions|negotiations)\s+between\s+"
                           r"(?:[\w-]+\s+and\s+)?$",
                           re.IGNORECASE)
+SPEAKERS_IN = re.compile(r"\b(?:officials?|sources?|spokes(?:man|woman|person)|authorities|residents?|police|"
+                         r"commanders?|journalists?|reporters?|correspondents?|analysts?|diplomats?|ministry|"
+                         r"leaders?)\s+(?:in|from|based in)\s+(?:the\s+)?$", re.IGNORECASE)
+REPORTED = re.compile(r"^[^.;]{0,40}?\b(?:said|say|says|told|reported|report|stated|announced|confirmed|claimed|"
+                      r"added|noted)\b", re.IGNORECASE)
 OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|recaptur\w+|attack\w*|"
                              r"operations?|offensive|assault|air ?strikes?|strikes?|struck|clash\w*|fight\w*|"
                              r"kill\w*|wounded|launched|bomb\w*|shell\w*|ambush\w*|raid\w*|advanc\w+|"
@@ -309,6 +314,8 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
     if follower is not None:
         after = text[follower.end:follower.end + 60]
     before = text[max(0, mention.start - 40):mention.start]
+    if SPEAKERS_IN.search(before) and REPORTED.match(after):
+        return "mentioned"  # 'officials in Erbil said': where the speakers sit, not where the fighting was
     if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
         return "actor"
     if OPERATION_WORDS.search(mention.sentence):
