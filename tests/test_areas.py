@@ -232,3 +232,18 @@ def test_an_advance_by_distance_is_kept_flagged(text: str, resources: Resources)
 
 def test_a_town_km_away_is_no_advance(resources: Resources) -> None:
     assert areas("The village lies 7 km north of Kirkuk and was shelled.", resources) == []
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("Troops cleared 40 km² in southern Kirkuk.", "S"),
+    ("Troops cleared 40 km² in the southwestern areas of Kirkuk.", "SW"),
+    ("Troops cleared 40 km² in the northern parts of Kirkuk.", "N"),
+])
+def test_a_side_named_by_an_adjective(text: str, direction: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == (direction, ("Kirkuk",))
+
+
+def test_northern_iraq_is_a_part_of_the_country_not_a_side(resources: Resources) -> None:
+    [found] = areas("Troops cleared 40 km² in northern Iraq.", resources)
+    assert found.direction is None

@@ -85,7 +85,10 @@ _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
 DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD})*(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
                        rf"\s+(?:of|from)\b"
                        rf"|\b(?:in|to)\s+the\s+(?P<dir2>{_DIR_WORD})\s+of\b"
-                       rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside)\s+of\b",
+                       rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|"
+                       rf"sectors?|villages|desert|reaches|fringes?)\s+of\b"
+                       # 'in southern Kirkuk', 'southwestern Mosul': the adjective straight before a name
+                       rf"|\b(?P<dir4>(?:north|south|east|west)(?:[\s-]?(?:east|west))?ern)\s+(?=(?-i:[A-Z]))",
                        re.IGNORECASE)
 BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
 LINEAR_BEFORE = re.compile(r"\b(?:road|roads|highway|route|line|lines|border|corridor|link|bridge|pipeline|"
@@ -199,7 +202,10 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
                                    3 if same else 2, at=start + m.start()))
     for m in DIRECTION.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
-        words = m.group("dir") or m.group("dir2") or m.group("dir3")
+        words = m.group("dir") or m.group("dir2") or m.group("dir3") or m.group("dir4")
+        if m.group("dir4") and (not anchors or anchors[0].start != start + m.end()
+                                or _mention_type(anchors[0]) in ("country", "region")):
+            continue  # 'northern Iraq' is a part of the country, not a side of it
         if anchors:
             far = _DISTANCE_BEFORE.search(text, max(0, start + m.start() - 25), start + m.start())
             distance = None
