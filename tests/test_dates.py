@@ -114,3 +114,13 @@ def test_year_from_a_dated_url_when_the_publication_date_is_unknown() -> None:
 
 def test_monday_that_killed_is_an_event_not_a_statement() -> None:
     assert event_date("A roadside bomb on Friday that killed two soldiers.", SATURDAY)[0] == dt.date(2019, 3, 15)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Shafaq News / 14/3/2019: shelling hit two villages.", dt.date(2019, 3, 14)),
+    ("Dated 2019-03-13, the statement listed the strikes.", dt.date(2019, 3, 13)),
+    ("On 3/14/2019 a drone struck a car.", dt.date(2019, 3, 14)),
+    ("The 1/2 ratio of 2019 forces", SATURDAY),  # no date: a fraction and a year
+])
+def test_numeric_dates(text: str, expected: dt.date) -> None:
+    assert event_date(text, SATURDAY)[0] == expected

@@ -28,6 +28,10 @@ _MONTH2 = _MONTH.replace("?P<month>", "?P<month2>")
 EXPLICIT = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
     rf"|\b{_MONTH2}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>(?:19|20)\d\d))?")
+# Numeric dates: ISO '2019-03-14', and day/month/year '14/3/2019' or '14.03.2019' as Iraqi and Kurdish
+# outlets write them (read month/day only when the second number cannot be a month).
+NUMERIC = re.compile(r"(?<![\d/.-])(?:(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)|"
+                     r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d\d))(?![\d/.-]?\d)")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+past\s+|past\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
                      r"Friday|Saturday|Sunday)s?\b(?!\s*,?\s*(?:\d{1,2}\s+)?(?:January|February|March|April|May|"
                      r"June|July|August|September|October|November|December)\b)")
@@ -120,6 +124,17 @@ def _explicit(m: re.Match[str], published: dt.date | None, year_hint: int | None
     return found
 
 
+def _numeric(m: re.Match[str]) -> dt.date | None:
+    """'2019-03-14'; '14/3/2019' day first, unless only month first can be right ('3/14/2019')."""
+    try:
+        if m.group("iy"):
+            return dt.date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+        a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        return dt.date(year, a, b) if b > 12 >= a else dt.date(year, b, a)
+    except ValueError:
+        return None
+
+
 def _weekday(m: re.Match[str], published: dt.date) -> dt.date:
     back = (published.weekday() - WEEKDAYS[m.group("weekday").lower()]) % 7
     if back == 0 and m.group("last"):
@@ -164,6 +179,10 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
     found: list[DateCandidate] = []
     for m in EXPLICIT.finditer(text):
         date = _explicit(m, published, year_hint)
+        if date is not None:
+            found.append(_candidate(text, date, m, explicit=True))
+    for m in NUMERIC.finditer(text):
+        date = _numeric(m)
         if date is not None:
             found.append(_candidate(text, date, m, explicit=True))
     if published is not None:
@@ -229,7 +248,7 @@ def event_date(text: str, published: dt.date | None, title: str = "",
             # news reports the latest thing that happened; older days in the window are background
             latest_first = -1 if published is not None else 0
             best = min(candidates, key=lambda c: (c.rank, latest_first * c.date.toordinal(), c.position))
-            relative = published is not None and not EXPLICIT.fullmatch(best.phrase)
+            relative = published is not None and not best.explicit
             basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
                                           and published else "")
             if year_hint is not None and not re.search(r"(?:19|20)\d\d", best.phrase):
