@@ -220,3 +220,9 @@ def test_where_the_speakers_sit_is_not_where_the_fighting_was(resources: Resourc
     assert found["Erbil"].roles == ("mentioned",) and found["Mount Qarachogh"].roles == ("operation",)
     fought = {p.name: p for p in places("Peshmerga attacked positions in Makhmur, officials said.", resources)}
     assert fought["Makhmur"].roles == ("operation",)
+
+
+def test_what_is_near_or_outside_something_is_a_place(resources: Resources) -> None:
+    assert surfaces("Gunmen attacked a checkpoint near Girdbash at night.", resources) == ["Girdbash"]
+    assert surfaces("A bomb went off outside Qolaspi.", resources) == ["Qolaspi"]
+    assert surfaces("Attacks rose near Eid and near the US embassy.", resources) == []

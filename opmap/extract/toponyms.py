@@ -70,6 +70,9 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
     ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b"), ()),
     ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
+    # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
+    ("village", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
+     ("near", "outside", "close to", "vicinity")),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
 UNIT_WORDS = {"district": "district", "subdistrict": "district", "sub": "district", "province": "governorate",
@@ -111,7 +114,7 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
-NOT_A_NAME_START = frozenset(fold_token(w) for w in ["operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
+NOT_A_NAME_START = frozenset(fold_token(w) for w in ["christmas", "eid", "ramadan", "nowruz", "newroz", "ashura", "arbaeen", "operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
                      r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
