@@ -226,3 +226,8 @@ def test_what_is_near_or_outside_something_is_a_place(resources: Resources) -> N
     assert surfaces("Gunmen attacked a checkpoint near Girdbash at night.", resources) == ["Girdbash"]
     assert surfaces("A bomb went off outside Qolaspi.", resources) == ["Qolaspi"]
     assert surfaces("Attacks rose near Eid and near the US embassy.", resources) == []
+
+
+def test_a_name_the_text_calls_a_village(resources: Resources) -> None:
+    assert surfaces("Jets struck Girdbash, a small village south of Kirkuk.", resources) == ["Girdbash", "Kirkuk"]
+    assert surfaces("Hawre Sabir, a commander in the area, said so.", resources) == []

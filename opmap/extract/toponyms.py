@@ -70,6 +70,10 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
     ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b"), ()),
     ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
+    # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
+    ("village", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
+                           rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"),
+     (", a ", ", an ", ", the ")),
     # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
     ("village", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
      ("near", "outside", "close to", "vicinity")),
