@@ -124,3 +124,11 @@ def test_monday_that_killed_is_an_event_not_a_statement() -> None:
 ])
 def test_numeric_dates(text: str, expected: dt.date) -> None:
     assert event_date(text, SATURDAY)[0] == expected
+
+
+def test_a_dated_url_stands_in_for_a_missing_publication_date() -> None:
+    date, basis = event_date("Jets struck hideouts on Sunday.", None, url="https://news.example/2016/10/25/jets-strike/")
+    assert date == dt.date(2016, 10, 23) and "url" in basis
+    assert event_date("Jets struck on Sunday.", None, url="https://news.example/story-2016-10-25.html")[0] == \
+        dt.date(2016, 10, 23)
+    assert event_date("Jets struck on Sunday.", None, url="https://news.example/archives/23328")[0] is None

@@ -60,6 +60,8 @@ SPAN_DAYS = re.compile(r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nin
                        r"(?:operation|offensive|campaign|battle|assault|push|sweep)\b", re.IGNORECASE)
 SPAN_END = re.compile(r"\b(?:concluded|ended|finished|completed|wrapped up|came to an end)\b", re.IGNORECASE)
 URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>0?[1-9]|1[0-2])(?:/|$)")
+URL_DAY = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<sep>[/-])(?P<month>0?[1-9]|1[0-2])(?P=sep)(?P<day>0?[1-9]|[12]\d|3[01])"
+                     r"(?=[/-]|$|\.html?)")
 VAGUE = re.compile(r"\b(?:last week|earlier this week|this week|earlier this month|this month|last month)\b",
                    re.IGNORECASE)
 _OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before": -1, "the previous day": -1,
@@ -235,9 +237,24 @@ def year_from_url(url: str) -> int | None:
     return int(m.group("year")) if m else None
 
 
+def published_from_url(url: str) -> dt.date | None:
+    """The day a dated url gives ('/2016/10/23/story', '-2016-10-23.html'): a publication date."""
+    m = URL_DAY.search(url or "")
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+    except ValueError:
+        return None
+
+
 def event_date(text: str, published: dt.date | None, title: str = "",
                url: str = "") -> tuple[dt.date | None, str]:
     """The report's main event date and the basis it was read from."""
+    from_url = published_from_url(url) if published is None else None
+    if from_url is not None:
+        date, basis = event_date(text, from_url, title)
+        return date, f"{basis} (publication date from the url)"
     year_hint = year_from_url(url) if published is None else None
     for source in (text, title):
         candidates = date_candidates(source, published, year_hint)
