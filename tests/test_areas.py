@@ -247,3 +247,17 @@ def test_a_side_named_by_an_adjective(text: str, direction: str, resources: Reso
 def test_northern_iraq_is_a_part_of_the_country_not_a_side(resources: Resources) -> None:
     [found] = areas("Troops cleared 40 km² in northern Iraq.", resources)
     assert found.direction is None
+
+
+def test_in_a_place_anchors_without_a_side(resources: Resources) -> None:
+    [found] = areas("Troops cleared 50 km² in Daquq district on Monday.", resources)
+    assert (found.direction, found.anchor_surfaces) == (None, ("Daquq district",))
+    [around] = areas("Troops cleared 50 km² in the Daquq area on Monday.", resources)
+    assert (around.direction, around.anchor_surfaces) == ("around", ("Daquq",))
+
+
+def test_a_bare_in_yields_to_a_side_given_next_door(resources: Resources) -> None:
+    text = ("Villages fell northeast of Mosul. At a press conference in Erbil the commander said 200 km² "
+            "were cleared.")
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("NE", ("Mosul",))

@@ -101,6 +101,10 @@ AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicini
 # area' say it surrounds X).
 NEAR = re.compile(r"near|nearby|close to|in the vicinity of|vicinity of", re.IGNORECASE)
 ROUND_ABOUT = ("around", "near")
+# 'cleared 50 km² in Daquq district' anchors on Daquq district without a side; 'in the Daquq area' is around it.
+IN_PLACE = re.compile(r"\b(?:in|inside|within|across|at)\s+(?=(?:the\s+)?(?:(?:town|city|village|province|district|"
+                      r"region|governorate|sub-?district)\s+of\s+)?(?:al-)?(?-i:[A-Z]))", re.IGNORECASE)
+_AREA_AFTER = re.compile(r"\s+(?:area|region|surroundings|countryside)\b", re.IGNORECASE)
 _COREFERENCE = re.compile(r"^\s*the\s+(mountains?|range|ridge|city|town|village|province|governorate|"
                           r"district|river)\b(?!\s+of\b)", re.IGNORECASE)  # 'the town of X' names X
 _COREF_TYPES = {"mountain": {"mountain", "range", "hill"}, "mountains": {"mountain", "range", "hill"},
@@ -163,6 +167,7 @@ class _Relation:
     strength: int  # 3 same-sentence compass/between, 2 neighbouring compass, 1 around/near
     distance_km: float | None = None  # '10 km south of X'
     at: int = 0  # text offset of the relation word
+    weak: bool = False  # a bare 'in X' / 'at X': where, not which side
 
 
 _DISTANCE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kms|kilomet(?:re|er)s?|miles?)\s*$", re.IGNORECASE)
@@ -217,6 +222,12 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
             found.append(_Relation("along", m.group(0), anchors, 3 if same else 2, at=start + m.start()))
+    for m in IN_PLACE.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions)
+        if anchors and anchors[0].start - (start + m.end()) <= 25 and _mention_type(anchors[0]) not in ("country",):
+            kind = "around" if _AREA_AFTER.match(text, anchors[0].end) else "near"
+            found.append(_Relation(kind, m.group(0).strip(), anchors, 1 if same else 0, at=start + m.start(),
+                                   weak=True))
     for m in AROUND.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
@@ -255,7 +266,11 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
     if own:
         around = min(own, key=lambda r: _gap(r, value_pos))
         same_anchor = [r for r in near if name_key(r.anchors[0].surface) == name_key(around.anchors[0].surface)]
-        return same_anchor[0] if same_anchor else around
+        if same_anchor:
+            return same_anchor[0]
+        if near and all(r.weak for r in own):
+            return near[0]  # a bare 'in X' yields to a side the neighbouring sentences give
+        return around
     return near[0] if near else None
 
 
