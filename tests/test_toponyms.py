@@ -231,3 +231,8 @@ def test_what_is_near_or_outside_something_is_a_place(resources: Resources) -> N
 def test_a_name_the_text_calls_a_village(resources: Resources) -> None:
     assert surfaces("Jets struck Girdbash, a small village south of Kirkuk.", resources) == ["Girdbash", "Kirkuk"]
     assert surfaces("Hawre Sabir, a commander in the area, said so.", resources) == []
+
+
+def test_movement_to_a_place_and_a_persons_house(resources: Resources) -> None:
+    assert surfaces("The brigades are heading towards Girdbash.", resources) == ["Girdbash"]
+    assert surfaces("Gunmen stormed Hawre Karim Said's house at midnight.", resources) == []

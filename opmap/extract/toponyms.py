@@ -74,6 +74,11 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
                            rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"),
      (", a ", ", an ", ", the ")),
+    # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
+    ("village", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
+                           rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
+                           rf"({_NAME})"),
+     ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading")),
     # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
     ("village", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
      ("near", "outside", "close to", "vicinity")),
@@ -131,6 +136,9 @@ _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|ar
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
 _NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
 # 'pro-Iran militias', 'anti-Baghdad protests': an allegiance, not a place.
+# 'X's house', 'X's son': X is a person.
+_PERSONS_THINGS = re.compile(r"['’]s\s+(?:house|home|family|son|sons|daughter|daughters|brother|brothers|wife|car|"
+                             r"body|residence|relatives|farm|funeral|killing|death|arrest)\b")
 _AFFILIATION = re.compile(r"\b(?:pro|anti)[-‐]$", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
 CUE_HINTS = {"area": ("area", "region"),
@@ -545,7 +553,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                     end = start + len(name)
                     key = name_key(name)
                     if (start, end) in seen or _inside(orgs, start, end) or not _could_be_a_name(key) \
-                            or _adjective_of_a_place(key, index):
+                            or _adjective_of_a_place(key, index) or _PERSONS_THINGS.match(text, end):
                         continue
                     seen.add((start, end))
                     if cue == "feature":
