@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from opmap.model import GazetteerEntry, Mention, Place
 from opmap.shapes import GEOD
@@ -24,8 +25,10 @@ STRICT_CUES = frozenset({"village", "mount", "range"})
 VARIANT_REACH_KM = 200.0  # precision code of a mention the gazetteer could not place
 
 
+@lru_cache(maxsize=1 << 16)
 def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Distance in km between two (lon, lat) points on the WGS84 ellipsoid (never in degrees)."""
+    """Distance in km between two (lon, lat) points on the WGS84 ellipsoid (never in degrees); memoised,
+    as a corpus asks about the same towns again and again."""
     return float(GEOD.inv(a[0], a[1], b[0], b[1])[2]) / 1000.0
 
 

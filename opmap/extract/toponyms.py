@@ -11,6 +11,7 @@ Rules, in the analyst's terms:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", 
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 # Armed groups whose names end 'in <country>' ('Islamic State in Iraq', 'al-Qaeda in Iraq').
 NAMED_IN_HEADS = frozenset(fold_token(w) for w in ["resistance", "state", "qaeda", "qaida"])
-_WORD = r"[A-Z](?:[\w‐-]|['’](?![sS]\b))*"  # a capitalised word; a possessive 's ends it
+_WORD = r"[A-Z][\w‐-]*(?:['’](?![sS]\b)[\w‐-]+)*"  # a capitalised word; a possessive 's ends it
 _NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s+(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
 # Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
 FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
@@ -142,9 +143,10 @@ _PERSONS_THINGS = re.compile(r"['’]s\s+(?:house|home|family|son|sons|daughter|
 _AFFILIATION = re.compile(r"\b(?:pro|anti)[-‐]$", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
 CUE_HINTS = {"area": ("area", "region"),
-             "feature": ("valley", "bridge", "oil", "plain", "base", "airport", "crossing", "junction", "intersection",
-                         "checkpoint", "dam", "factory", "refinery", "peak", "desert", "basin", "road", "highway", "camp",
-                         "shrine", "monastery", "resort", "plateau", "wadi", "strip"),
+             "feature": (" valley", " bridge", " oil", " plain", " base", "airbase", " airport", " crossing",
+                         " junction", " intersection", " checkpoint", " dam", " factory", " refinery", " peak",
+                         " desert", " basin", " road", " highway", " camp", " shrine", " monastery", " resort",
+                         " plateau", " wadi", " strip"),
              "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
              "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
                          "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
@@ -329,7 +331,7 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
     if follower is not None:
         after = text[follower.end:follower.end + 60]
     before = text[max(0, mention.start - 40):mention.start]
-    if SPEAKERS_IN.search(before) and REPORTED.match(after):
+    if (" in " in before or " from " in before) and SPEAKERS_IN.search(before) and REPORTED.match(after):
         return "mentioned"  # 'officials in Erbil said': where the speakers sit, not where the fighting was
     if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
         return "actor"
@@ -539,12 +541,25 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     seen: set[tuple[int, int]] = set()
     lowered = text.lower()
     spans = [sentences.span(i) for i in range(len(sentences))]
+    starts = [a for a, _ in spans]
+    holding: dict[str, set[int]] = {}  # cue word -> the sentences that hold it
+
+    def sentences_with(hint: str) -> set[int]:
+        if hint not in holding:
+            found_in: set[int] = set()
+            at = lowered.find(hint)
+            while at != -1:
+                found_in.add(max(0, bisect.bisect_right(starts, at) - 1))
+                at = lowered.find(hint, at + 1)
+            holding[hint] = found_in
+        return holding[hint]
+
     for cue, pattern, own_hints in CUES:
-        hints = [hint for hint in own_hints or CUE_HINTS[cue] if hint in lowered]
-        if not hints:
-            continue
         # run the pattern only over the sentences that hold one of its cue words
-        windows = [(a, b) for a, b in spans if any(lowered.find(h, a, b) != -1 for h in hints)]
+        chosen = set().union(*(sentences_with(h) for h in own_hints or CUE_HINTS[cue]))
+        if not chosen:
+            continue
+        windows = [spans[i] for i in sorted(chosen)]
         for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             for group in range(1, (m.lastindex or 0) + 1):
                 if m.group(group) is None:
