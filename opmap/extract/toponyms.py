@@ -50,10 +50,10 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
      (" like ", "such as", "including", "namely")),
     # a place's officials: 'the mayor of X', 'the governor of X'
-    ("village", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})"),
+    ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})"),
      ("mayor", "governor", "qaimaqam", "commissioner", "head of")),
     # a name the text locates: 'X is 90 kilometers northeast of Erbil', 'X, 10 miles north of Y'
-    ("village", re.compile(rf"\b({_NAME}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
+    ("place", re.compile(rf"\b({_NAME}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
                            rf"approximately)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+"
                            rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile")),
     # 'the sub-district of X', 'A and B sub-districts'
@@ -72,16 +72,16 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b"), ()),
     ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
     # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
-    ("village", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
+    ("place", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
                            rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"),
      (", a ", ", an ", ", the ")),
     # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
-    ("village", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
+    ("place", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
                            rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
                            rf"({_NAME})"),
      ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading")),
     # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
-    ("village", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
+    ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
      ("near", "outside", "close to", "vicinity")),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
