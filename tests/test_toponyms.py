@@ -236,3 +236,16 @@ def test_a_name_the_text_calls_a_village(resources: Resources) -> None:
 def test_movement_to_a_place_and_a_persons_house(resources: Resources) -> None:
     assert surfaces("The brigades are heading towards Girdbash.", resources) == ["Girdbash"]
     assert surfaces("Gunmen stormed Hawre Karim Said's house at midnight.", resources) == []
+
+
+def test_titled_people_are_not_places(resources: Resources) -> None:
+    assert surfaces("The delegation reached Prime Minister Haider Jawad and moved towards President Salih.",
+                    resources) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Jets hit a PKK camp and the KDPI base.",          # facilities named by their owner's acronym
+    "The Hezbollah Brigades camp was struck.",         # an armed group's camp
+])
+def test_an_organisations_facility_is_not_a_place_name(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == []

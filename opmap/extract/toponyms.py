@@ -124,7 +124,7 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
-NOT_A_NAME_START = frozenset(fold_token(w) for w in ["christmas", "eid", "ramadan", "nowruz", "newroz", "ashura", "arbaeen", "operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
+NOT_A_NAME_START = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "director", "officials", "king", "prince", "ayatollah", "pope", "senator", "secretary", "christmas", "eid", "ramadan", "nowruz", "newroz", "ashura", "arbaeen", "operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
                      r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
@@ -567,8 +567,9 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                 for name, start in _list_items(m.group(group), m.start(group), pairs=cue == "front"):
                     end = start + len(name)
                     key = name_key(name)
-                    if (start, end) in seen or _inside(orgs, start, end) or not _could_be_a_name(key) \
-                            or _adjective_of_a_place(key, index) or _PERSONS_THINGS.match(text, end):
+                    if (start, end) in seen or any(s < end and start < e for s, e in orgs) \
+                            or not _could_be_a_name(key) or _adjective_of_a_place(key, index) \
+                            or _PERSONS_THINGS.match(text, end) or (cue in ("feature", "area") and _acronym(name)):
                         continue
                     seen.add((start, end))
                     if cue == "feature":
@@ -602,6 +603,12 @@ def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
                     type=kind, precision=2, population=0, alt_names=(), line=(), table="derived", zone="",
                     zone_basis="",
                     source=f"named after {best.name}: placed at its point ({best.source})")]
+
+
+def _acronym(name: str) -> bool:
+    """'a PKK camp', 'the KDPI base': a facility named by its owner's acronym is no place name."""
+    first = name.split()[0]
+    return len(first) >= 2 and first.isupper() and first.isalpha()
 
 
 def _adjective_of_a_place(key: str, index: GazetteerIndex) -> bool:
