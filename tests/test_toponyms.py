@@ -249,3 +249,7 @@ def test_titled_people_are_not_places(resources: Resources) -> None:
 ])
 def test_an_organisations_facility_is_not_a_place_name(text: str, resources: Resources) -> None:
     assert surfaces(text, resources) == []
+
+
+def test_a_village_elder_is_a_person(resources: Resources) -> None:
+    assert surfaces("Ahmed Karim, a village elder, said the road was mined.", resources) == []

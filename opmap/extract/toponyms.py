@@ -73,7 +73,9 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
     # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
     ("place", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
-                           rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"),
+                           rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"
+                           rf"(?!\s+(?:elders?|chiefs?|head|mukhtar|leaders?|residents?|officials?|council|police|mayor|"
+                           rf"guards?|commanders?|governor|man|woman|boy|girl|teacher|doctor))"),
      (", a ", ", an ", ", the ")),
     # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
     ("place", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
