@@ -132,3 +132,8 @@ def test_a_dated_url_stands_in_for_a_missing_publication_date() -> None:
     assert event_date("Jets struck on Sunday.", None, url="https://news.example/story-2016-10-25.html")[0] == \
         dt.date(2016, 10, 23)
     assert event_date("Jets struck on Sunday.", None, url="https://news.example/archives/23328")[0] is None
+
+
+def test_weeks_ago() -> None:
+    assert event_date("The village was retaken a week ago.", SATURDAY)[0] == dt.date(2019, 3, 9)
+    assert event_date("Fighting began two weeks ago.", SATURDAY)[0] == dt.date(2019, 3, 2)

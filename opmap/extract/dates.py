@@ -40,8 +40,8 @@ RELATIVE = re.compile(r"\b(?P<word>today|this morning|this afternoon|this evenin
                       re.IGNORECASE)
 NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                             "nine", "ten", "eleven", "twelve", "thirteen", "fourteen"])}
-DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-                      r"fourteen)\s+days?\s+(?:ago|earlier|before)\b", re.IGNORECASE)
+DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                      r"fourteen)\s+(?P<unit>days?|weeks?)\s+(?:ago|earlier|before)\b", re.IGNORECASE)
 # 'on the 14th': a day of the publication month (of the month before, when that day is still to come).
 ORDINAL_DAY = re.compile(r"\b(?:on|since|from)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[A-Z])")
 # A day that opens a span: what was launched, begun or started then, or what has gone on since then.
@@ -212,7 +212,7 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
             found.append(_candidate(text, published + dt.timedelta(days=_OFFSETS.get(word, 0)), m))
         for m in DAYS_AGO.finditer(text):
             n = m.group("n").lower()
-            days = int(n) if n.isdigit() else NUMBER_WORDS[n]
+            days = (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1)) * (7 if m.group("unit").lower()[0] == "w" else 1)
             found.append(_candidate(text, published - dt.timedelta(days=days), m))
         for m in VAGUE.finditer(text):
             found.append(_candidate(text, _span_start(m.group(0).lower(), published), m, vague=True))
