@@ -261,3 +261,10 @@ def test_a_bare_in_yields_to_a_side_given_next_door(resources: Resources) -> Non
             "were cleared.")
     [found] = areas(text, resources)
     assert (found.direction, found.anchor_surfaces) == ("NE", ("Mosul",))
+
+
+def test_an_operation_to_search_an_area_is_targeted(resources: Resources) -> None:
+    text = "The second phase of the operation to search the southwestern areas of Kirkuk covers 700 km²."
+    [found] = areas(text, resources)
+    assert (found.status, found.direction, found.anchor_surfaces) == ("targeted", "SW", ("Kirkuk",))
+    assert areas("The operation room said 700 km² of farmland burned near Kirkuk.", resources) == []

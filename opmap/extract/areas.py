@@ -63,10 +63,12 @@ PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)? to|will|would|intends? to|expect
                      re.IGNORECASE)
 AIMED_CLEARING = re.compile(r"\b(?:plan(?:s|ned)? to|will|would|intends? to|intended to|is set to|are set to|"
                             r"expected to|going to|preparing to|aim(?:s|ed|ing)? to|seek(?:s|ing)? to|"
-                            r"with the aim of|in order to|attempt(?:s|ing)? to|tr(?:y|ies|ying) to)\s+"
+                            r"with the aim of|in order to|attempt(?:s|ing)? to|tr(?:y|ies|ying) to|"
+                            # 'the second phase of the operation ... to search the areas of X'
+                            r"(?:operation|offensive|campaign|phase|drive)\b[^.;:]{0,60}?\bto)\s+"
                             r"(?:\w+\s+){0,2}?(?:clear(?:ing)?|liberat(?:e|ing)|retak(?:e|ing)|recaptur(?:e|ing)|"
                             r"free(?:ing)?|seiz(?:e|ing)|captur(?:e|ing)|tak(?:e|ing)|push(?:ing)?|comb(?:ing)?|"
-                            r"secur(?:e|ing)|sweep(?:ing)?)\b", re.IGNORECASE)
+                            r"secur(?:e|ing)|sweep(?:ing)?|search(?:ing)?|purg(?:e|ing))\b", re.IGNORECASE)
 UNDER_WAY = re.compile(r"\b(?:launched|began|begun|started|under ?way|ongoing|offensive|operation|advancing|"
                        r"advanced|pushing|pushed|moved|marched|attacking|attacked|stormed)\b", re.IGNORECASE)
 LOSS = re.compile(r"\b(?:lost|los(?:e|ing)|burn(?:ed|t|ing)?|torch(?:ed|ing)|arson|exploit\w*|ceded|"
