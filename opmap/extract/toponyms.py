@@ -558,9 +558,10 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
 
     for cue, pattern, own_hints in CUES:
         # run the pattern only over the sentences that hold one of its cue words
-        chosen = set().union(*(sentences_with(h) for h in own_hints or CUE_HINTS[cue]))
-        if not chosen:
+        present = [h for h in own_hints or CUE_HINTS[cue] if h in lowered]
+        if not present:
             continue
+        chosen = set().union(*(sentences_with(h) for h in present))
         windows = [spans[i] for i in sorted(chosen)]
         for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             for group in range(1, (m.lastindex or 0) + 1):
