@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from opmap.errors import DataError
-from opmap.gazetteer import OfflineGeocoder, import_geonames_dump, load_index
+from opmap.gazetteer import import_geonames_dump, load_index
+from opmap.offline import OfflineGeocoder
 from opmap.pipeline import Resources
 from opmap.spelling import name_key
 
