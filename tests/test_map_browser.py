@@ -117,7 +117,7 @@ def self_contained(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no
     (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     out = folder / "out"
     assert main(["run", str(EXAMPLES), str(folder / "hostile.txt"), "--out", str(out), "--self-contained", "-q"]) == 0
-    summary = run([EXAMPLES, folder / "hostile.txt"], write=False)
+    summary = run([EXAMPLES, folder / "hostile.txt"])
     return out / "map.html", summary
 
 

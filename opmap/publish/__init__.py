@@ -26,6 +26,14 @@ GPKG_ORDER = ("zones", "places", "areas", "operations", "uncertainty")  # tables
 PROJECT_ORDER = ("operations", "places", "areas", "uncertainty", "zones")  # QGIS layer tree, top first
 
 
+def build_layers(results: Sequence[ArticleResult], zones: ZoneMap) -> dict[str, gpd.GeoDataFrame]:
+    """The published layers as GeoDataFrames (EPSG:4326), by name: what the files hold, and what the
+    Python API returns."""
+    places, areas = place_layer(results), area_layer(results)
+    return {"zones": zone_layer(zones), "places": places, "areas": areas,
+            "operations": operation_layer(results, zones), "uncertainty": uncertainty_layer(areas)}
+
+
 def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = False,
             control_line: dict[str, Any] | None = None) -> list[Path]:
     """Write one GeoJSON per layer, operations.csv, opmap.gpkg with default styles, opmap.qgs and
@@ -34,9 +42,8 @@ def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_co
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OpmapError(f"{out}: cannot create the output folder ({exc.strerror})") from exc
-    places, areas = place_layer(results), area_layer(results)
-    layers = {"zones": zone_layer(zones), "places": places, "areas": areas,
-              "operations": operation_layer(results, zones), "uncertainty": uncertainty_layer(areas)}
+    layers = build_layers(results, zones)
+    places, areas = layers["places"], layers["areas"]
     styles = default_styles(layers)
     written = [write_geojson(layers[name], out / f"{name}.geojson")
                for name in ("places", "areas", "zones", "operations", "uncertainty")]
