@@ -29,8 +29,18 @@ class _LineFormatter(logging.Formatter):
         return f"opmap: {PREFIXES.get(record.levelno, '')}{record.getMessage()}"
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever `sys.stderr` is when a line is logged (not when the handler was made)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(self.format(record), file=sys.stderr)
+        except Exception:
+            self.handleError(record)
+
+
 def _configure_logging(quiet: bool, verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(_LineFormatter())
     log.handlers[:] = [handler]
     log.propagate = False
