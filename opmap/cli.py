@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="show on the map who held each disputed district on this date "
                           "(default: the latest event date of the run)")
     run.add_argument("--self-contained", action="store_true",
-                     help="write map.html as one file with Leaflet and every script inlined (no network but tiles)")
+                     help="(the default now) map.html as one file with Leaflet and every script inlined")
+    run.add_argument("--cdn", action="store_true",
+                     help="map.html loads Leaflet from a CDN instead of carrying it inline (smaller, needs network)")
     run.add_argument("--online", nargs="?", const="nominatim", default=None, metavar="PROVIDER",
                      help="also ask an online geocoder (geopy provider name; default nominatim) for places "
                           "the offline gazetteer cannot locate; off unless given")
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             online = settings_from_config()
         summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online,
-                      self_contained=args.self_contained, as_of=args.as_of)
+                      cdn=args.cdn and not args.self_contained, as_of=args.as_of)
     except OpmapError as exc:
         print(f"opmap: {exc}", file=sys.stderr)
         return 2

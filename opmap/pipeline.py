@@ -289,8 +289,8 @@ def group_operations(results: list[ArticleResult]) -> list[ArticleResult]:
 
 def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
         zones: Path | None = None, progress: Callable[[str], None] | None = None,
-        write: bool = True, online: OnlineSettings | None = None, self_contained: bool = False,
-        as_of: dt.date | None = None) -> RunSummary:
+        write: bool = True, online: OnlineSettings | None = None, self_contained: bool = True,
+        as_of: dt.date | None = None, cdn: bool = False) -> RunSummary:
     """Read every report under `paths` (default: the shipped examples) and publish to `out`; the map
     shows who held the disputed districts on `as_of` (default: the latest event date of the run)."""
     started = time.perf_counter()
@@ -317,6 +317,6 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
         line_date = as_of or (max(dates) if dates else None)
         control_line = resources.control.line_as_of(line_date) if resources.control and line_date else None
         summary.written = publish(summary.results, resources.zones, Path(out) if out else DEFAULT_OUT,
-                                  self_contained=self_contained, control_line=control_line)
+                                  control_line=control_line, cdn=cdn)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -50,10 +50,10 @@ def reported_extent(layers: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, 
     return west - margin, south - margin, east + margin, north + margin
 
 
-def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = False,
-            control_line: dict[str, Any] | None = None) -> list[Path]:
+def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = True,
+            control_line: dict[str, Any] | None = None, cdn: bool = False) -> list[Path]:
     """Write one GeoJSON per layer, operations.csv, opmap.gpkg with default styles, opmap.qgs and
-    map.html (with every script and style inlined when `self_contained`) to `out`."""
+    map.html (Leaflet and every script inlined, unless `cdn`: then from CDNs) to `out`."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -70,5 +70,6 @@ def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_co
     written += [gpkg, write_project(out / "opmap.qgs", gpkg, PROJECT_ORDER, styles, reported_extent(layers),
                                     PROJECT_HIDDEN),
                 write_map(places, areas, layers["zones"], out / "map.html", operations=layers["operations"],
-                          self_contained=self_contained, control_line=control_line)]
+                          control_line=control_line, uncertainty=layers["uncertainty"],
+                          distinct_places=layers["distinct_places"], cdn=cdn)]
     return written
