@@ -206,3 +206,33 @@ def test_script_json_cannot_break_out_of_script_or_template() -> None:
     text = script_json({"quote": "</script><script>alert(1)</script> {{ 7*7 }} {% raw %} {# c #}"})
     assert "<" not in text and "{{" not in text and "{%" not in text and "{#" not in text
     assert json.loads(text)["quote"] == "</script><script>alert(1)</script> {{ 7*7 }} {% raw %} {# c #}"
+
+
+def _dev_corpus() -> Path | None:
+    from tests.conftest import ROOT, SHARED
+
+    for shared in (SHARED, ROOT.parent.parent / "shared"):  # beside the checkout, or beside its worktree folder
+        if (shared / "corpus" / "dev").is_dir():
+            return shared / "corpus" / "dev"
+    return None
+
+
+def test_dev_corpus_operations_are_full_acled_rows(tmp_path: Path) -> None:
+    """On the real reports (read from ../shared, never copied): every operation in Iraq has its
+    governorate, every operation an event type, and two runs give the same event ids."""
+    from opmap.pipeline import run
+
+    dev = _dev_corpus()
+    if dev is None:
+        pytest.skip("../shared (dev corpus) is not beside the checkout")
+    run([dev], tmp_path / "one")
+    run([dev], tmp_path / "two")
+    one, two = read_rows(tmp_path / "one" / "operations.csv"), read_rows(tmp_path / "two" / "operations.csv")
+    assert list(one[0])[:31] == ACLED_ORDER
+    # In Iraq by the zone polygons (a source apart from the admin table)
+    in_iraq = [r for r in one if r["zone"] in ("kurdistan_region", "disputed", "federal_iraq")]
+    assert len(in_iraq) >= 0.8 * len(one)
+    assert [r["location"] for r in in_iraq if not (r["admin1"] and r["country"] == "Iraq")] == []
+    assert [r["article"] for r in one if not r["event_type"]] == []
+    assert [r["event_id_cnty"] for r in one] == [r["event_id_cnty"] for r in two]
+    assert len({r["event_id_cnty"] for r in one}) == len(one)
