@@ -42,12 +42,22 @@ def distinct_places(summary: RunSummary) -> set[tuple[str, float, float]]:
 def click_a_feature(page, cls: str, wanted: str) -> str:  # type: ignore[no-untyped-def]
     """Zoom to a drawn feature of class `cls` and click on the canvas inside it (the real mouse, as
     a reader would) until a popup holding `wanted` opens; return the popup's text."""
-    points = page.evaluate("""cls => {
-        var found = null, map = null;
+    text = ""
+    for index in range(6):
+        text = _click_feature(page, cls, wanted, index)
+        if wanted in text:
+            return text
+    raise AssertionError(f"no popup with {wanted!r} opened by clicking {cls}; last popup: {text!r}")
+
+
+def _click_feature(page, cls: str, wanted: str, index: int) -> str:  # type: ignore[no-untyped-def]
+    points = page.evaluate("""([cls, index]) => {
+        var found = [], map = null;
         opmap.all.forEach(function (g) { g.eachLayer(function (l) {
-            if (!found && l._map && l.options.className === cls) { found = l; map = l._map; } }); });
-        var l = found;
+            if (l._map && l.options.className === cls) { found.push(l); map = l._map; } }); });
+        var l = found[index];
         if (!l) { return []; }
+        map.closePopup();
         if (l.getBounds) { map.fitBounds(l.getBounds(), {animate: false, maxZoom: 12}); }
         else { map.setView(l.getLatLng(), 11, {animate: false}); }
         var centre = l.getBounds ? l.getBounds().getCenter() : l.getLatLng();
@@ -60,8 +70,8 @@ def click_a_feature(page, cls: str, wanted: str) -> str:  # type: ignore[no-unty
             }
         }
         var box = map.getContainer().getBoundingClientRect();
-        return out.map(function (p) { return [p.x + box.left, p.y + box.top]; }); }""", cls)
-    assert points, f"no drawn feature of class {cls}"
+        return out.map(function (p) { return [p.x + box.left, p.y + box.top]; }); }""", [cls, index])
+    assert points or index > 0, f"no drawn feature of class {cls}"
     text = ""
     for x, y in points:
         page.mouse.click(x, y)
@@ -71,7 +81,7 @@ def click_a_feature(page, cls: str, wanted: str) -> str:  # type: ignore[no-unty
             text = popup.first.inner_text()
             if wanted in text:
                 return text
-    raise AssertionError(f"no popup with {wanted!r} opened by clicking {cls}; last popup: {text!r}")
+    return text
 
 
 def test_default_map_needs_no_network_but_tiles(browser, example_run: RunSummary, example_out: Path) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +127,8 @@ def test_places_drawn_once_each_on_a_canvas(browser, example_run: RunSummary, ex
     mapped = sum(1 for r in example_run.results for a in r.areas if a.geometry is not None)
     assert page.evaluate(DRAWN, "opmap-area") == mapped
     assert page.evaluate(DRAWN, "opmap-zone") == 3
-    assert page.evaluate(DRAWN, "opmap-operation") == len(example_run.results)
+    operations = {r.operation.operation_id for r in example_run.results if r.operation}
+    assert page.evaluate(DRAWN, "opmap-operation") == len(operations)
     # One canvas holds the features: no SVG path per feature.
     assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
     assert page.locator(".leaflet-overlay-pane path").count() == 0

@@ -82,6 +82,26 @@ def distinct_place_layer(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=points, crs=CRS)
 
 
+def one_per_operation(operations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One point per operation (reports sharing `operation_id`), at its first report's point, with that
+    report's fields, the number of reports and their titles: what the map draws, where the
+    `operations` layer keeps one row per report."""
+    if not len(operations) or "operation_id" not in operations.columns:
+        return operations
+    keys = [str(o) if isinstance(o, str) and o else f"report:{a}"
+            for o, a in zip(operations["operation_id"], operations["article"], strict=True)]
+    first: dict[str, int] = {}
+    titles: dict[str, list[str]] = {}
+    for row, (key, title) in enumerate(zip(keys, operations["title"], strict=True)):
+        first.setdefault(key, row)
+        titles.setdefault(key, []).append(str(title))
+    kept = operations.iloc[sorted(first.values())].copy()
+    kept_keys = [keys[i] for i in sorted(first.values())]
+    kept["n_reports"] = [len(titles[k]) for k in kept_keys]
+    kept["titles"] = [list(dict.fromkeys(titles[k])) for k in kept_keys]
+    return kept
+
+
 def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
     rows, geometries = [], []
     for result in results:

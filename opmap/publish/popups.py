@@ -22,11 +22,11 @@ AREA_POPUP = (("Reported area", "area_text"), ("Status", "status"), ("Where", "b
               ("Report", "title"), ("Source", "source"), ("Event date", "event_date"), ("Link", "url"))
 PLACE_POPUP = (("Place", "name"), ("Kind", "type"), ("Zone", "zone_text"), ("Precision", "precision_text"),
                ("Reports", "reports_text"), ("Dates", "dates_text"), ("Named in", "titles_text"))
-OPERATION_POPUP = (("Report", "title"), ("Event", "event_text"), ("Event date", "event_date"),
-                   ("Operation", "operation_id"), ("Where", "location"), ("Actors", "actors"),
+OPERATION_POPUP = (("Report", "title"), ("Told by", "reports_text"), ("Event", "event_text"),
+                   ("Event date", "event_date"), ("Operation", "operation_id"), ("Where", "location"), ("Actors", "actors"),
                    ("Supported by", "supported_by"), ("Force size", "force_size"), ("Casualties", "casualties"),
                    ("Destroyed", "destroyed"), ("Villages cleared", "villages_cleared"), ("Areas", "areas_text"),
-                   ("Zone", "zone_text"), ("Source", "source"), ("Link", "url"))
+                   ("Zone", "zone_text"), ("Source", "source"), ("Link", "url"), ("All reports", "titles_text"))
 UNCERTAINTY_POPUP = (("Uncertainty band", "uncertainty_text"), ("Reported area", "area_text"), ("Quote", "quote"))
 
 
@@ -114,9 +114,7 @@ def place_popups(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame["reports_text"] = [f"named in {n} report{'s' if n != 1 else ''}" for n in frame["n_reports"]]
     frame["dates_text"] = [(f if f == last else f"{f} to {last}") if f else ""
                            for f, last in zip(frame["first_date"], frame["last_date"], strict=True)]
-    frame["titles_text"] = ["\n".join([*titles[:MAX_TITLES], *([f"… and {len(titles) - MAX_TITLES} more"]
-                                                               if len(titles) > MAX_TITLES else [])])
-                            for titles in frame["titles"]]
+    frame["titles_text"] = [_titles(titles) for titles in frame["titles"]]
     return frame
 
 
@@ -131,4 +129,13 @@ def operation_popups(operations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                             + (f", {km2(float(r['total_area_km2']))} in all" if _number(r.get("total_area_km2"))
                                else "")) if _number(r.get("n_areas")) else "" for r in records]
     frame["zone_text"] = [SHOWN_LABELS.get(str(z), str(z)) for z in frame["zone"]]
+    if "n_reports" in frame.columns:
+        frame["reports_text"] = [f"{n} reports (figures above from the first)" if n > 1 else ""
+                                 for n in frame["n_reports"]]
+        frame["titles_text"] = [_titles(t) if len(t) > 1 else "" for t in frame["titles"]]
     return frame
+
+
+def _titles(titles: list[str]) -> str:
+    more = [f"… and {len(titles) - MAX_TITLES} more"] if len(titles) > MAX_TITLES else []
+    return "\n".join([*titles[:MAX_TITLES], *more])

@@ -18,7 +18,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from opmap.publish.files import atomic_write
-from opmap.publish.layers import distinct_place_layer
+from opmap.publish.layers import distinct_place_layer, one_per_operation
 from opmap.publish.map_parts import (
     CompactGeoJson,
     FullscreenButton,
@@ -110,7 +110,7 @@ class Legend(MacroElement):
         self.note = script_json(
             "Filled shapes: reported areas, drawn at the stated size (their uncertainty band can be shown from "
             "the layer list). Small dots: places, one per place, with the reports that name it. Ringed dots: "
-            "operations. The slider shows the reports up to a day; undated features always show. " + zone_note)
+            "operations, one per operation however many reports tell it. The slider shows the reports up to a day; undated features always show. " + zone_note)
 
 
 def _group(fmap: folium.Map, name: str, data: dict[str, Any], style: dict[str, Any], fields: Sequence[Any],
@@ -171,7 +171,7 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
                {"color": "#333", "weight": 1, "dashArray": "4 4", "fill": False, "className": "opmap-uncertainty"},
                UNCERTAINTY_POPUP, "uncertainty_text", show=False, timed=True)
     shown_places = place_popups(distinct_places)
-    layered = (("operations", operation_popups(operations), "zone", OPERATION_POPUP, "title",
+    layered = (("operations", operation_popups(one_per_operation(operations)), "zone", OPERATION_POPUP, "title",
                 {"radius": 8, "weight": 2, "color": "#000", "fillOpacity": 0.8, "className": "opmap-operation"}),
                ("reported areas", area_popups(areas), "zone", AREA_POPUP, "area_text",
                 {"weight": 2, "fillOpacity": 0.45, "className": "opmap-area"}),
