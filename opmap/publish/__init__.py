@@ -25,7 +25,7 @@ from opmap.publish.layers import (
 from opmap.publish.operations import acled_table, operation_layer
 from opmap.publish.qgis_project import write_project
 from opmap.publish.styles import default_styles
-from opmap.publish.web_map import write_map
+from opmap.publish.web_map import WIDE_AREA_KM2, write_map
 from opmap.zones import ZoneMap
 
 GPKG_ORDER = ("zones", "places", "distinct_places", "areas", "operations", "uncertainty")
@@ -35,10 +35,15 @@ IN_IRAQ = ("kurdistan_region", "disputed", "federal_iraq")
 
 
 def reported_extent(layers: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float] | None:
-    """West, south, east, north of what was reported: the areas and operations, else the places in
-    Iraq's zones (a country's or a river's representative point would stretch the view)."""
-    shapes = [g for name in ("areas", "operations") for g in layers[name].geometry
-              if g is not None and not g.is_empty]
+    """West, south, east, north of what was reported: the areas (but campaign-scale figures) and the
+    operations in Iraq's zones, else the places there (a country's or a river's representative point
+    would stretch the view)."""
+    areas, operations = layers["areas"], layers["operations"]
+    if len(areas) and "area_km2" in areas.columns:
+        areas = areas[~(areas["area_km2"].astype(float) > WIDE_AREA_KM2)]
+    if len(operations):
+        operations = operations[operations["zone"].isin(IN_IRAQ)]
+    shapes = [g for frame in (areas, operations) for g in frame.geometry if g is not None and not g.is_empty]
     if not shapes:
         places = layers["distinct_places"]
         shapes = [g for g, zone in zip(places.geometry, places["shown_as"], strict=True)

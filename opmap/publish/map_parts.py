@@ -244,7 +244,13 @@ class CompactGeoJson(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON(null, {
-            style: function () { return {{ this.style }}; },
+            style: function (feature) {
+                var base = {{ this.style }}, wide = {{ this.wide }};
+                if (wide && feature && Number(feature.properties.area_km2) > wide.km2) {
+                    return Object.assign({}, base, wide.style);
+                }
+                return base;
+            },
             pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, {{ this.style }}); }
         }).addTo({{ this._parent.get_name() }});
         opmap.load({{ this.get_name() }}, "{{ this.packed }}", {{ this.timed|tojson }}, {{ this.searchable|tojson }});
@@ -252,11 +258,12 @@ class CompactGeoJson(MacroElement):
     """)
 
     def __init__(self, data: dict[str, Any], style: dict[str, Any], timed: bool = False,
-                 searchable: bool = False) -> None:
+                 searchable: bool = False, wide: dict[str, Any] | None = None) -> None:
         super().__init__()
         self._name = "CompactGeoJson"
         self.packed = pack(data)
         self.style = script_json(style)
+        self.wide = script_json(wide)  # {"km2": N, "style": {...}}: how areas larger than N km² are drawn
         self.timed, self.searchable = timed, searchable
 
 

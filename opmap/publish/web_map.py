@@ -109,15 +109,23 @@ class Legend(MacroElement):
         self.entries = script_json(entries)
         self.note = script_json(
             "Filled shapes: reported areas, drawn at the stated size (their uncertainty band can be shown from "
-            "the layer list). Small dots: places, one per place, with the reports that name it. Ringed dots: "
+            "the layer list; faint dashed outlines: figures over 5,000 km², such as campaign totals). Small dots: places, one per place, with the reports that name it. Ringed dots: "
             "operations, one per operation however many reports tell it. The slider shows the reports up to a day; undated features always show. " + zone_note)
 
 
+# A reported area larger than this (a campaign-wide total, a governorate's worth) is drawn as a faint
+# dashed outline, so it does not bury the operations it contains, and is left out of the start view.
+WIDE_AREA_KM2 = 5000.0
+IN_IRAQ = ("kurdistan_region", "disputed", "federal_iraq")  # the start view: what was reported in Iraq
+WIDE_AREA_STYLE = {"fillOpacity": 0.04, "dashArray": "10 6", "weight": 1.5}
+
+
 def _group(fmap: folium.Map, name: str, data: dict[str, Any], style: dict[str, Any], fields: Sequence[Any],
-           tooltip: str, show: bool = True, timed: bool = False, searchable: bool = False) -> None:
+           tooltip: str, show: bool = True, timed: bool = False, searchable: bool = False,
+           wide: dict[str, Any] | None = None) -> None:
     """One layer group holding one GeoJSON layer with its safe popups and tooltips."""
     group = folium.FeatureGroup(name=name, show=show)
-    layer = CompactGeoJson(data, style, timed=timed, searchable=searchable)
+    layer = CompactGeoJson(data, style, timed=timed, searchable=searchable, wide=wide)
     SafePopups(fields, tooltip).add_to(layer)
     layer.add_to(group)
     group.add_to(fmap)
@@ -182,7 +190,7 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
         for kind, frame, key, popup, tooltip, style in layered:  # operations first: areas above stay clickable
             if not len(frame) or key not in frame.columns:
                 continue
-            fields = ("event_date", "name", "article", *(k for _, k in popup))
+            fields = ("event_date", "name", "article", "area_km2", *(k for _, k in popup))
             data = compact_features(frame[frame[key] == zone], tuple(dict.fromkeys(fields)))
             if data["r"]:
                 coloured = {**style, "fillColor": colour}
@@ -191,7 +199,8 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
                 if kind == "places" and zone == "across_zones":
                     coloured |= {"radius": 7, "weight": 2, "dashArray": "2 2"}
                 _group(fmap, f"{label} — {kind} ({len(data['r'])})", data, coloured, popup, tooltip,
-                       timed=True, searchable=kind == "places")
+                       timed=True, searchable=kind == "places",
+                       wide={"km2": WIDE_AREA_KM2, "style": WIDE_AREA_STYLE} if kind == "reported areas" else None)
     n_articles = len(set(places["article"])) if len(places) else 0
     span = _date_span([operations, areas, places])
     folium.LayerControl(collapsed=True).add_to(fmap)
@@ -204,10 +213,12 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
     MeasureTool().add_to(fmap)
     FullscreenButton().add_to(fmap)
     MapReady().add_to(fmap)
-    located = [g for g in [*areas.geometry, *operations.geometry] if g is not None and not g.is_empty]
+    sized = areas[~(areas["area_km2"].astype(float) > WIDE_AREA_KM2)] if "area_km2" in areas.columns else areas
+    in_iraq = operations[operations["zone"].isin(IN_IRAQ)] if len(operations) else operations
+    located = [g for g in [*sized.geometry, *in_iraq.geometry] if g is not None and not g.is_empty]
     if not located and len(shown_places):
         located = [g for g, z in zip(shown_places.geometry, shown_places["shown_as"], strict=True)
-                   if z in ("kurdistan_region", "disputed", "federal_iraq")]
+                   if z in IN_IRAQ]
     if located:
         west, south, east, north = gpd.GeoSeries(located).total_bounds
         fmap.fit_bounds([[south, west], [north, east]], max_zoom=10)
