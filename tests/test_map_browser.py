@@ -358,3 +358,29 @@ def json_rings(geometry: dict) -> list[list[list[float]]]:  # type: ignore[type-
     if geometry["type"] == "Polygon":
         return geometry["coordinates"]  # type: ignore[no-any-return]
     return [ring for polygon in geometry["coordinates"] for ring in polygon]
+
+
+def test_a_campaign_total_does_not_bury_the_map(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An area of a campaign's size is a faint outline and stays out of the start view."""
+    import geopandas as gpd
+    import shapely
+
+    from opmap.publish.web_map import write_map
+
+    small = shapely.Point(43.6, 35.8).buffer(0.03)
+    huge = shapely.Point(41.5, 32.5).buffer(1.1)
+    areas = gpd.GeoDataFrame({"article": ["a", "b"], "quote": ["Thirty km² were cleared.", "A total was given."],
+                              "zone": ["disputed", "federal_iraq"], "event_date": ["2016-10-17"] * 2,
+                              "area_km2": [30.0, 41000.0]}, geometry=[small, huge], crs="EPSG:4326")
+    empty = gpd.GeoDataFrame({"zone": [], "article": [], "approximate": []}, geometry=[], crs="EPSG:4326")
+    write_map(empty, areas, empty, tmp_path / "map.html")
+    page, seen = open_offline(browser, tmp_path / "map.html")
+    styles = page.evaluate("""() => { var out = {};
+        opmap.all.forEach(function (g) { g.eachLayer(function (l) {
+            out[l.feature.properties.area_km2] = [l.options.fillOpacity, l.options.dashArray || ""]; }); });
+        return out; }""")
+    assert styles["41000"][0] < 0.1 and styles["41000"][1] and styles["30"][0] >= 0.3, styles
+    view = page.evaluate("() => { var b = opmap.all[0]._map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    assert view[0] > 42.5 and view[1] > 34.5, view  # on the 30 km², not stretched to the desert disc
+    assert seen["errors"] == []
+    page.close()
