@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from opmap import __version__
+from opmap.model import Place
 from opmap.userdata import cache_dir
 
 DEFAULT_USER_AGENT = f"opmap/{__version__} (conflict-report mapping; https://github.com/opmap)"
@@ -155,3 +156,16 @@ class OnlineGeocoder:
                    json.dumps(answer.__dict__ if answer else None)))
         db.commit()
         return answer
+
+
+def locate_online(places: list[Place], online: OnlineGeocoder) -> list[Place]:
+    """Ask the online geocoder for the places the offline gazetteer could not locate."""
+    out = []
+    for p in places:
+        answer = online.locate(p.name) if p.lon is None and p.type not in ("road", "country") else None
+        if answer is None:
+            out.append(p)
+        else:
+            out.append(replace(p, lon=answer.lon, lat=answer.lat, precision=2, geocoder=online.name,
+                               source=f"{online.name}: {answer.address}"))
+    return out

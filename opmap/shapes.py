@@ -15,19 +15,33 @@ uncertainty band is the distance by which the true area may lie beyond the polyg
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyproj
 from shapely.affinity import scale
 from shapely.geometry import LineString, MultiPoint, Polygon
 from shapely.geometry.polygon import orient
 
+from opmap.model import AreaReport, AreaStatement, Article, Place
+
+if TYPE_CHECKING:
+    from opmap.zones import ZoneMap
+
 GEOD = pyproj.Geod(ellps="WGS84")
 BEARINGS = {"N": 0.0, "NE": 45.0, "E": 90.0, "SE": 135.0, "S": 180.0, "SW": 225.0, "W": 270.0, "NW": 315.0}
 SECTOR_HALF_ANGLE = 45.0
 ARC_STEPS = 48
 MAX_ELLIPSE_RATIO = 4.0
+# Rank of feature types from most to least specific, for placing an area the report gives no anchor.
+SPECIFICITY = {"district": 1, "subdistrict": 1, "governorate": 2, "region": 3, "country": 4, "river": 3}
+PROVINCE_SCALE_KM2 = 2_000.0
+COUNTRY_SCALE_KM2 = 10_000.0
+MIN_HULL_VILLAGES = 3
+TOWN_DENSITY_PER_KM2 = 2000.0
+MAX_TOWN_RADIUS_M = 10_000.0
 
 
 @dataclass(frozen=True)
@@ -194,3 +208,76 @@ def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_k
             if inner else scale * factor
         polygon = _build(centre, model, scale, bearing, half_angle, major, ratio, inner)
     return Shape(polygon, model, round(uncertainty, 1), precision)
+
+
+def main_place(places: Sequence[Place], area_km2: float = 0.0) -> Place | None:
+    """Where a report's unanchored area most likely lies: its first located, non-dateline place of the
+    most specific kind (a town before a governorate before a region before a country), or, for an
+    area too large for a town's surroundings, the first that could hold it."""
+    located = [p for p in places if p.lon is not None and p.roles != ("dateline",)]
+    if area_km2 >= COUNTRY_SCALE_KM2:
+        located = [p for p in located if p.type in ("country", "region")] or located
+    elif area_km2 >= PROVINCE_SCALE_KM2:
+        located = [p for p in located if p.type in ("governorate", "region", "country")] or located
+    return min(located, key=lambda p: SPECIFICITY.get(p.type, 0), default=None)
+
+
+def anchor_extent_m(place: Place) -> float:
+    """How far a town reaches from its point: "east of Mosul" begins at Mosul's edge, not its centre.
+    Grows with population (a built-up area of roughly 2,000 people per km²), at most 10 km; 0 for
+    features without a population figure (mountains, districts)."""
+    if place.type != "settlement" or place.population <= 0:
+        return 0.0
+    return min(MAX_TOWN_RADIUS_M, math.sqrt(place.population / TOWN_DENSITY_PER_KM2 / math.pi) * 1000.0)
+
+
+def shape_area(article: Article, statement: AreaStatement, places: Sequence[Place],
+               zones: ZoneMap, villages: Sequence[str] = ()) -> AreaReport:
+    """The polygon for one area statement, placed on its anchors, or on the report's main place."""
+    by_offset = {o: p for p in places for o in p.offsets}
+    anchors = [by_offset[o] for o in statement.anchor_offsets if o in by_offset]
+    located = [p for p in anchors if p.lon is not None and p.lat is not None]
+    direction = statement.direction
+    if direction == "between" and len(anchors) >= 2:
+        basis = f"between {anchors[0].name} and {anchors[1].name}"
+    elif anchors:
+        basis = f"{'around' if direction == 'around' else (direction or 'no direction given') + ' of'} " \
+                f"{anchors[0].name}"
+    else:
+        basis = ""
+    if statement.area_km2 is None:
+        return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
+                          statement.flag or "no figure in km²", "unknown")
+    village_points = [(p.lon, p.lat) for p in places if p.lon is not None and p.lat is not None
+                      and p.type == "settlement" and any(v in p.surfaces for v in villages)]
+    if direction is None and len(village_points) >= MIN_HULL_VILLAGES:
+        names = [p.name for p in places if any(v in p.surfaces for v in villages) and p.lon is not None]
+        shape = village_hull(village_points, statement.area_km2)
+        shares = zones.zone_shares(shape.polygon)
+        return AreaReport(article.id, statement, tuple(names), shape.polygon, shape.model, shape.precision,
+                          shape.uncertainty_m, f"hull of the cleared villages {', '.join(names)}",
+                          next(iter(shares), "outside"), tuple(shares.items()))
+    if not located or (direction == "between" and len(located) < 2):
+        fallback = main_place(places, statement.area_km2)
+        if fallback is None:
+            return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
+                              "no located anchor in the report: not mapped", "unknown")
+        located = [fallback]
+        why = f"anchor {anchors[0].name} not located" if anchors else "no place given for the area"
+        basis = f"{why}; placed around {fallback.name}, the report's main place"
+        direction = None
+    first = located[0]
+    if direction == "along" and first.line:
+        shape = corridor_shape(first.line, statement.area_km2)
+    elif statement.distance_km and direction in BEARINGS and first.lon is not None and first.lat is not None:
+        shape = offset_disc((first.lon, first.lat), direction, statement.distance_km, statement.area_km2)
+    else:
+        shape = area_shape([(p.lon, p.lat) for p in located if p.lon is not None and p.lat is not None],
+                           direction if direction != "along" else None, statement.area_km2,
+                           anchor_extent_m(located[0]))
+    shares = zones.zone_shares(shape.polygon)
+    zone = next(iter(shares), "outside")
+    precision = max(shape.precision, max(p.precision for p in located))
+    return AreaReport(article.id, statement, tuple(p.name for p in anchors) or (located[0].name,),
+                      shape.polygon, shape.model, precision, shape.uncertainty_m,
+                      basis or f"{shape.model} around {located[0].name}", zone, tuple(shares.items()))

@@ -10,7 +10,8 @@ geodesic area) and `zone` = the largest share.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import shapely
@@ -18,12 +19,17 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from opmap.errors import DataError
+from opmap.model import AreaReport, Place
 from opmap.shapes import GEOD
 from opmap.userdata import data_dir
 
 DEFAULT_ZONES = Path(__file__).resolve().parent.parent / "data" / "zones" / "default_zones.geojson"
 USER_ZONES_FILE = "zones.geojson"
 ZONE_NAMES = ("kurdistan_region", "disputed", "federal_iraq")
+ZONED = ZONE_NAMES
+CITY_POPULATION = 250_000
+CLEAR_SHARE = 0.75
+BROAD_TYPES = frozenset({"country", "region", "governorate", "river"})
 ZONE_LABELS = {"kurdistan_region": "Kurdistan Region", "disputed": "Disputed territories",
                "federal_iraq": "Federal Iraq", "outside": "Outside Iraq", "unknown": "Unknown"}
 
@@ -107,3 +113,59 @@ class ZoneMap:
         if rest > 1e-6:
             shares["outside"] = rest
         return {z: round(f, 4) for z, f in sorted(shares.items(), key=lambda kv: -kv[1]) if round(f, 4) > 0}
+
+
+def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:
+    """Zone of every located place: its table's explicit zone, else point-in-polygon."""
+    out = []
+    for p in places:
+        if p.zone != "unknown":
+            out.append(p)
+        elif p.country and p.country != "IQ":
+            out.append(replace(p, zone="outside", zone_basis=f"in {p.country}, outside Iraq"))
+        elif p.lon is not None and p.lat is not None:
+            out.append(replace(p, zone=zones.zone_at(p.lon, p.lat),
+                               zone_basis="point in " + ("approximate " if zones.approximate else "")
+                                          + "zone polygons"))
+        else:
+            out.append(p)
+    return out
+
+
+def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> list[Place]:
+    """An unlocated place takes its zone from, in order: the located towns in its own sentence; the
+    reported area nearest it in the text, when that area lies mostly (>= 75 %) in one zone; the
+    nearest located town; the nearest river or mountain; the nearest city. A village is not inside a
+    big city, and the zone at a city's point says little about the places around it (Mosul lies on
+    the disputed line), so cities come last."""
+    zoned = [p for p in places if p.lon is not None and p.zone in ZONED and p.roles != ("dateline",)
+             and p.type not in ("country", "region", "governorate")]
+    towns = [p for p in zoned if p.type not in BROAD_TYPES and p.population <= CITY_POPULATION]
+    features = [p for p in zoned if p.type in ("river", "mountain", "range", "hill", "lake", "dam", "valley")]
+    cities = [p for p in zoned if p.type == "settlement" and p.population > CITY_POPULATION]
+    clear_areas = [a for a in areas if a.geometry is not None and a.zone_shares and a.zone in ZONED
+                   and a.zone_shares[0][1] >= CLEAR_SHARE]
+    out = []
+    for place in places:
+        if place.zone != "unknown" or place.type == "country" or not place.offsets:
+            out.append(place)
+            continue
+        at = place.offsets[0]
+        same = {p.zone for p in towns if p.quote == place.quote}
+        if len(same) == 1:
+            zone, basis = next(iter(same)), "located towns in the same sentence"
+        elif clear_areas:
+            area = min(clear_areas, key=lambda a: abs(a.statement.start - at))
+            zone, basis = area.zone, f"the reported area of {area.statement.area_km2:g} km² nearest in the text"
+        elif towns or features or cities:
+            source = _nearest_in_text(towns or features or cities, at)
+            zone, basis = source.zone, f"the nearest located place in the text, {source.name}"
+        else:
+            out.append(place)
+            continue
+        out.append(replace(place, zone=zone, zone_basis=f"inferred: {basis}"))
+    return out
+
+
+def _nearest_in_text(candidates: list[Place], at: int) -> Place:
+    return min(candidates, key=lambda p: min(abs(o - at) for o in p.offsets))

@@ -46,7 +46,7 @@ def test_villages_cleared_come_from_clearing_sentences(resources: Resources) -> 
 
 
 def test_same_operation_told_by_two_reports_is_one(tmp_path, resources: Resources) -> None:  # type: ignore[no-untyped-def]
-    from opmap.pipeline import group_operations
+    from opmap.grouping import group_operations
 
     one = Article("a", "Peshmerga cleared 30 km² south of Makhmour on Monday.", "a.txt",
                   published=dt.date(2018, 7, 17))
