@@ -236,3 +236,20 @@ def test_dev_corpus_operations_are_full_acled_rows(tmp_path: Path) -> None:
     assert [r["article"] for r in one if not r["event_type"]] == []
     assert [r["event_id_cnty"] for r in one] == [r["event_id_cnty"] for r in two]
     assert len({r["event_id_cnty"] for r in one}) == len(one)
+
+
+def test_map_is_one_offline_file_unless_cdn_is_asked(tmp_path: Path) -> None:
+    import re
+
+    import geopandas as gpd
+
+    from opmap.publish.web_map import write_map
+
+    empty = gpd.GeoDataFrame({"zone": [], "article": [], "approximate": []}, geometry=[], crs="EPSG:4326")
+    inline = write_map(empty, empty, empty, tmp_path / "inline.html").read_text(encoding="utf-8")
+    linked = write_map(empty, empty, empty, tmp_path / "cdn.html", cdn=True).read_text(encoding="utf-8")
+    remote = re.compile(r"<(?:script|link)[^>]+(?:src|href)=\"https?://")
+    assert not remote.search(inline) and ".leaflet-container" in inline  # Leaflet's own stylesheet, inline
+    found = remote.search(linked)
+    assert found and "leaflet" in linked[found.start():found.start() + 120]
+    assert len(linked) < len(inline) / 2
