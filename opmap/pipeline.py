@@ -86,7 +86,7 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
         places = resources.control.mark_places(places, date)
         areas = resources.control.mark_areas(areas, date)
     warnings = () if places else (f"{article.path}: no place names found in the report",)
-    operation = operation_of(article.id, article.text, mentions, date)
+    operation = operation_of(article.id, article.text, mentions, date, sentences)
     return ArticleResult(article, tuple(places), areas, date, basis, warnings, operation)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ def what_the_report_says(result: ArticleResult) -> dict[str, object]:
         "actors": "; ".join(op.actors),
         "supported_by": "; ".join(f"{who} ({kind})" for who, kind in op.support),
         "force_size": "; ".join(f"{f.hedge + ' ' if f.hedge else ''}{f.value:g} {f.what}" for f in op.force_sizes),
+        "force_by_actor": json.dumps({f.what: f.value for f in op.force_sizes}) if op.force_sizes else None,
         "casualties": "; ".join(f"{c.count:g} {c.side} {c.kind}" for c in op.casualties),
         "fatalities": int(sum(killed)) if killed else None,
         "destroyed": "; ".join(f"{f.value:g} {f.what}" for f in op.destroyed),
@@ -208,6 +210,14 @@ def disputed_figures(operations: gpd.GeoDataFrame) -> list[str]:
                     if v is not None and v == v and v != ""]
             if len({str(v) for _, v in told}) > 1:
                 found.append(f"{label}: " + " / ".join(f"{_figure_text(v)} ({a})" for a, v in told))
+        if "force_by_actor" in group.columns:
+            forces: dict[str, list[tuple[str, float]]] = {}
+            for article, told_forces in zip(group["article"], group["force_by_actor"], strict=True):
+                for actor, value in (json.loads(told_forces) if isinstance(told_forces, str) else {}).items():
+                    forces.setdefault(actor, []).append((str(article), float(value)))
+            for actor, values in forces.items():
+                if len({v for _, v in values}) > 1:
+                    found.append(f"{actor} force size: " + " / ".join(f"{v:g} ({a})" for a, v in values))
         if found:
             notes[str(op_id)] = "; ".join(found)
     return [notes.get(str(o), "") for o in operations["operation_id"]]
