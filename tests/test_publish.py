@@ -149,11 +149,10 @@ def test_reports_of_one_operation_that_disagree_are_flagged_with_both_values() -
 
     frame = gpd.GeoDataFrame({"operation_id": ["op-1", "op-1", "op-2"], "article": ["a", "b", "c"],
                               "fatalities": [20, 25, 3], "total_area_km2": [30.0, 30.0, None],
-                              "force_by_actor": ['{"Peshmerga": 500}', '{"Peshmerga": 500, "ISIS": 40}',
-                                                 '{"Peshmerga": 900}']},
+                              "force_by_actor": ["Peshmerga=500", "Peshmerga=500; ISIS=40", "Peshmerga=900"]},
                              geometry=[Point(44, 35)] * 3, crs="EPSG:4326")
     assert disputed_figures(frame) == ["fatalities: 20 (a) / 25 (b)"] * 2 + [""]
-    frame.loc[1, "force_by_actor"] = '{"Peshmerga": 800}'
+    frame.loc[1, "force_by_actor"] = "Peshmerga=800"
     assert disputed_figures(frame)[0] == "fatalities: 20 (a) / 25 (b); Peshmerga force size: 500 (a) / 800 (b)"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,7 +96,7 @@ def what_the_report_says(result: ArticleResult) -> dict[str, object]:
         "actors": "; ".join(op.actors),
         "supported_by": "; ".join(f"{who} ({kind})" for who, kind in op.support),
         "force_size": "; ".join(f"{f.hedge + ' ' if f.hedge else ''}{f.value:g} {f.what}" for f in op.force_sizes),
-        "force_by_actor": json.dumps({f.what: f.value for f in op.force_sizes}) if op.force_sizes else None,
+        "force_by_actor": "; ".join(f"{f.what}={f.value:g}" for f in op.force_sizes) or None,
         "casualties": "; ".join(f"{c.count:g} {c.side} {c.kind}" for c in op.casualties),
         "fatalities": int(sum(killed)) if killed else None,
         "destroyed": "; ".join(f"{f.value:g} {f.what}" for f in op.destroyed),
@@ -213,8 +212,13 @@ def disputed_figures(operations: gpd.GeoDataFrame) -> list[str]:
         if "force_by_actor" in group.columns:
             forces: dict[str, list[tuple[str, float]]] = {}
             for article, told_forces in zip(group["article"], group["force_by_actor"], strict=True):
-                for actor, value in (json.loads(told_forces) if isinstance(told_forces, str) else {}).items():
-                    forces.setdefault(actor, []).append((str(article), float(value)))
+                told: dict[str, float] = {}  # each report's first figure per actor
+                for item in str(told_forces or "").split("; "):
+                    actor, _, value = item.rpartition("=")
+                    if actor:
+                        told.setdefault(actor, float(value))
+                for actor, value in told.items():
+                    forces.setdefault(actor, []).append((str(article), value))
             for actor, values in forces.items():
                 if len({v for _, v in values}) > 1:
                     found.append(f"{actor} force size: " + " / ".join(f"{v:g} ({a})" for a, v in values))
