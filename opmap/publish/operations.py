@@ -212,12 +212,12 @@ def disputed_figures(operations: gpd.GeoDataFrame) -> list[str]:
         if "force_by_actor" in group.columns:
             forces: dict[str, list[tuple[str, float]]] = {}
             for article, told_forces in zip(group["article"], group["force_by_actor"], strict=True):
-                told: dict[str, float] = {}  # each report's first figure per actor
+                given: dict[str, float] = {}  # each report's first figure per actor
                 for item in str(told_forces or "").split("; "):
                     actor, _, value = item.rpartition("=")
                     if actor:
-                        told.setdefault(actor, float(value))
-                for actor, value in told.items():
+                        given.setdefault(actor, float(value))
+                for actor, value in given.items():
                     forces.setdefault(actor, []).append((str(article), value))
             for actor, values in forces.items():
                 if len({v for _, v in values}) > 1:
