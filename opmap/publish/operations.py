@@ -214,11 +214,11 @@ def disputed_figures(operations: gpd.GeoDataFrame) -> list[str]:
             for article, told_forces in zip(group["article"], group["force_by_actor"], strict=True):
                 given: dict[str, float] = {}  # each report's first figure per actor
                 for item in str(told_forces or "").split("; "):
-                    actor, _, value = item.rpartition("=")
+                    actor, _, written = item.rpartition("=")
                     if actor:
-                        given.setdefault(actor, float(value))
-                for actor, value in given.items():
-                    forces.setdefault(actor, []).append((str(article), value))
+                        given.setdefault(actor, float(written))
+                for actor, figure in given.items():
+                    forces.setdefault(actor, []).append((str(article), figure))
             for actor, values in forces.items():
                 if len({v for _, v in values}) > 1:
                     found.append(f"{actor} force size: " + " / ".join(f"{v:g} ({a})" for a, v in values))
