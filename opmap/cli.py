@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="show on the map who held each disputed district on this date "
                           "(default: the latest event date of the run)")
     run.add_argument("--self-contained", action="store_true",
-                     help="write map.html as one file with Leaflet and every script inlined (no network but tiles)")
+                     help="(the default now) map.html as one file with Leaflet and every script inlined")
+    run.add_argument("--cdn", action="store_true",
+                     help="map.html loads Leaflet from a CDN instead of carrying it inline (smaller, needs network)")
     run.add_argument("--online", nargs="?", const="nominatim", default=None, metavar="PROVIDER",
                      help="also ask an online geocoder (geopy provider name; default nominatim) for places "
                           "the offline gazetteer cannot locate; off unless given")
@@ -138,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         log.debug("mapping %s into %s", ", ".join(map(str, paths)), out.resolve())
         with _progress_bar(args.quiet) as progress:
             summary = run(paths, out, gazetteers=args.gazetteer, zones=args.zones, online=online,
-                          self_contained=args.self_contained, as_of=args.as_of, progress=progress)
+                          cdn=args.cdn and not args.self_contained, as_of=args.as_of, progress=progress)
     except OpmapError as exc:
         log.critical("%s", exc)
         return 2

@@ -136,7 +136,7 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
         places = resources.control.mark_places(places, date)
         areas = resources.control.mark_areas(areas, date)
     warnings = () if places else (f"{article.path}: no place names found in the report",)
-    operation = operation_of(article.id, article.text, mentions, date)
+    operation = operation_of(article.id, article.text, mentions, date, sentences)
     return ArticleResult(article, tuple(places), areas, date, basis, warnings, operation)
 
 
@@ -145,7 +145,7 @@ RunSummary = RunResult  # the earlier name
 
 def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
         gazetteers: Sequence[StrPath] = (), zones: StrPath | None = None, online: OnlineSettings | None = None,
-        self_contained: bool = False, as_of: dt.date | None = None,
+        cdn: bool = False, as_of: dt.date | None = None,
         progress: Callable[[str], None] | None = None) -> RunResult:
     """Map the reports in `paths` (one file or folder, or many; `.txt`, `.html`, `.jsonl`).
 
@@ -182,7 +182,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
         line_date = as_of or (max(dates) if dates else None)
         control_line = resources.control.line_as_of(line_date) if resources.control and line_date else None
         summary.written = publish(summary.results, resources.zones, Path(out),
-                                  self_contained=self_contained, control_line=control_line)
+                                  control_line=control_line, cdn=cdn)
     summary.seconds = time.perf_counter() - started
     return summary
 
