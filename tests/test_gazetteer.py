@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from opmap.errors import DataError
-from opmap.gazetteer import GeoNamesImport, OfflineGeocoder, fetch_geonames, import_geonames_dump, load_index
+from opmap.gazetteer import GeoNamesImport, fetch_geonames, import_geonames_dump, load_index
+from opmap.offline import OfflineGeocoder
 from opmap.pipeline import Resources
 from opmap.spelling import name_key
 

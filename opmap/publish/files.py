@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from opmap.errors import OpmapError
@@ -55,10 +56,14 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], target: Path,
     return atomic_write(target, write)
 
 
-def write_csv(frame: gpd.GeoDataFrame, target: Path) -> Path:
-    """A CSV table with the geometry as a WKT column first (GDAL's CSV driver, GEOMETRY=AS_WKT)."""
+def write_csv(frame: pd.DataFrame, target: Path) -> Path:
+    """A CSV table (GDAL's CSV driver): a GeoDataFrame's geometry as a WKT column first; a plain table
+    as its columns come (one of them may be a WKT string)."""
     def write(path: Path) -> None:
-        pyogrio.write_dataframe(frame, path, driver="CSV", GEOMETRY="AS_WKT")
+        if isinstance(frame, gpd.GeoDataFrame):
+            pyogrio.write_dataframe(frame, path, driver="CSV", GEOMETRY="AS_WKT")
+        else:
+            pyogrio.write_dataframe(frame, path, driver="CSV")
 
     return atomic_write(target, write)
 
