@@ -1,17 +1,22 @@
 """The road from reports to map: read → extract → resolve → shape → classify → publish.
 
 `process_article` is the per-article function: pure, given the loaded `Resources`, so a process pool
-or a Dask bag can map it over a corpus. `run` is the Python API behind `opmap run`.
+or a Dask bag can map it over a corpus. `run` (reports on disk) and `parse` (one report as text) are the
+Python API behind `opmap run`; both return a `RunResult` whose layers are GeoDataFrames in EPSG:4326.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opmap.control import ControlMap, districts_for
 from opmap.errors import InputError
@@ -21,16 +26,22 @@ from opmap.extract.operations import operation_of, villages_cleared
 from opmap.extract.sentences import Sentences
 from opmap.extract.toponyms import find_mentions
 from opmap.gazetteer import GazetteerIndex, load_index
+from opmap.grouping import group_operations
 from opmap.model import Article, ArticleResult
 from opmap.online import OnlineGeocoder, OnlineSettings, locate_online
-from opmap.reading import read_articles
+from opmap.reading import parse_published, read_articles
 from opmap.resolve import resolve
 from opmap.shapes import shape_area
+from opmap.shipped import shipped
 from opmap.zones import ZoneMap, classify_places, infer_unlocated_zones
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "data" / "examples"
-DEFAULT_OUT = ROOT / "maps"
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+EXAMPLES = shipped("examples")  # the example reports `opmap run` maps when given no PATH
+DEFAULT_OUT = Path("maps")  # where `opmap run` writes when given no --out: ./maps of the current folder
+StrPath = str | os.PathLike[str]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,25 +55,75 @@ class Resources:
     control: ControlMap | None = None  # who held each disputed district when (opmap.control)
 
     @classmethod
-    def load(cls, gazetteers: Sequence[Path] = (), zones: Path | None = None,
+    def load(cls, gazetteers: Sequence[StrPath] = (), zones: StrPath | None = None,
              online: OnlineSettings | None = None) -> Resources:
-        return cls(load_index(gazetteers), ZoneMap.load(zones), OnlineGeocoder(online) if online else None,
-                   ControlMap.load(districts_for(zones)))
+        zones_file = Path(zones) if zones is not None else None
+        return cls(load_index([Path(g) for g in gazetteers]), ZoneMap.load(zones_file),
+                   OnlineGeocoder(online) if online else None, ControlMap.load(districts_for(zones_file)))
 
 
 @dataclass
-class RunSummary:
-    """What a run did: results per article (unless the caller asked not to keep them), counts, and the
-    problems met on the way (one line each)."""
+class RunResult:
+    """What a run found and did: results per article, the problems met on the way (one line each), the
+    files written, and the layers as GeoDataFrames in EPSG:4326 with the same columns as the files
+    (`places`, `areas`, `operations`, `zones`, `uncertainty`), built when first asked for."""
 
     results: list[ArticleResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
-    n_reports: int = 0
-    n_places: int = 0
-    n_areas: int = 0
+    zone_map: ZoneMap | None = field(default=None, repr=False)
+    _layers: dict[str, gpd.GeoDataFrame] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """Layer name -> GeoDataFrame (EPSG:4326), as written to `<name>.geojson`."""
+        if self._layers is None:
+            from opmap.publish import build_layers
+
+            if self.zone_map is None:
+                raise ValueError("this result has no zones to build layers with")
+            self._layers = build_layers(self.results, self.zone_map)
+        return self._layers
+
+    @property
+    def places(self) -> gpd.GeoDataFrame:
+        """One row per distinct place per report; geometry None where a cued name could not be located."""
+        return self.layers()["places"]
+
+    @property
+    def areas(self) -> gpd.GeoDataFrame:
+        """One polygon per reported area."""
+        return self.layers()["areas"]
+
+    @property
+    def operations(self) -> gpd.GeoDataFrame:
+        """One point per operation."""
+        return self.layers()["operations"]
+
+    @property
+    def zones(self) -> gpd.GeoDataFrame:
+        """The zone polygons the run classified with."""
+        return self.layers()["zones"]
+
+    @property
+    def uncertainty(self) -> gpd.GeoDataFrame:
+        """Each area grown by its uncertainty distance."""
+        return self.layers()["uncertainty"]
+
+    counts: tuple[int, int, int] | None = field(default=None, repr=False)  # reports, places, areas of a run
+
+    @property
+    def n_reports(self) -> int:
+        return self.counts[0] if self.counts else len(self.results)
+
+    @property
+    def n_places(self) -> int:
+        return self.counts[1] if self.counts else sum(len(r.places) for r in self.results)
+
+    @property
+    def n_areas(self) -> int:
+        return self.counts[2] if self.counts else sum(len(r.areas) for r in self.results)
 
 
 def process_article(article: Article, resources: Resources) -> ArticleResult:
@@ -73,7 +134,7 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     if resources.online is not None:
         places = locate_online(places, resources.online)
     places = classify_places(places, resources.zones)
-    date, basis = event_date(article.text, article.published, article.title)
+    date, basis = event_date(article.text, article.published, article.title, article.url)
     statements = find_areas(article.text, sentences, mentions)
     villages = villages_cleared(article.text, mentions)
     areas = tuple(shape_area(article, s, places, resources.zones, villages) for s in statements)
@@ -82,49 +143,70 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
         places = resources.control.mark_places(places, date)
         areas = resources.control.mark_areas(areas, date)
     warnings = () if places else (f"{article.path}: no place names found in the report",)
-    operation = operation_of(article.id, article.text, mentions, date)
+    operation = operation_of(article.id, article.text, mentions, date, sentences)
     return ArticleResult(article, tuple(places), areas, date, basis, warnings, operation)
 
 
-def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
-        zones: Path | None = None, progress: Callable[[str], None] | None = None,
-        write: bool = True, online: OnlineSettings | None = None, self_contained: bool = False,
-        as_of: dt.date | None = None, jobs: int | None = 1, engine: str = "local", scheduler: str | None = None,
-        formats: Sequence[str] | None = None, keep_results: bool = True,
-        show_progress: bool = False) -> RunSummary:
-    """Read every report under `paths` (default: the shipped examples) and publish to `out`; the map
-    shows who held the disputed districts on `as_of` (default: the latest event date of the run).
+RunSummary = RunResult  # the earlier name
+
+
+def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
+        gazetteers: Sequence[StrPath] = (), zones: StrPath | None = None, online: OnlineSettings | None = None,
+        cdn: bool = False, as_of: dt.date | None = None,
+        progress: Callable[[str], None] | None = None, jobs: int | None = 1, engine: str = "local",
+        scheduler: str | None = None, formats: Sequence[str] | None = None, keep_results: bool = True,
+        show_progress: bool = False) -> RunResult:
+    """Map the reports in `paths` (one file or folder, or many; `.txt`, `.html`, `.jsonl`).
+
+    With `out` a folder, publish there the HTML map, GeoJSON layers, operations.csv, GeoPackage and QGIS
+    project (the map shows who held the disputed districts on `as_of`, by default the run's latest event
+    date); with `out=None` write nothing. `gazetteers` are your own place tables (they take precedence),
+    `zones` a zone file used instead of the built or shipped zones (reprojected to EPSG:4326), `online` an
+    opt-in online geocoder. `progress` is called with each article's id once it is mapped. The result's
+    `places`, `areas`, `operations`, `zones` and `uncertainty` are GeoDataFrames in EPSG:4326; unreadable
+    inputs are in `errors`, one line each, and never raise.
 
     Reports are read lazily and processed in chunks by `engine` ('local': this process when `jobs` is
     1, else a pool of `jobs` processes, None meaning all cores; 'dask': a Dask cluster at `scheduler`,
-    else a local one), and each chunk's layers are written as it comes, so memory stays bounded by a
-    chunk. `formats` picks the outputs (default: GeoJSON, GeoPackage, CSV, QGIS project, HTML map;
-    'parquet' adds GeoParquet). `keep_results=False` keeps only counts in the summary."""
-    from opmap.engines import ResourceSpec, chunked, make_engine
-    from opmap.grouping import operation_groups, operation_id, operation_point
+    else a local one); each chunk's layers are written as it comes, so memory stays bounded by a chunk.
+    `formats` picks the outputs (default: GeoJSON, GeoPackage, CSV, QGIS project, HTML map; 'parquet'
+    adds GeoParquet). `keep_results=False` keeps only counts (`n_reports`, `n_places`, `n_areas`), for
+    corpora too big to hold; `show_progress` draws progress bars on a terminal."""
+    from opmap.engines import ResourceSpec, chunked, compact, make_engine, undated
+    from opmap.grouping import (
+        dating_evidence,
+        infer_event_dates,
+        operation_groups,
+        operation_id,
+        operation_point,
+    )
     from opmap.progress import progress_bar
     from opmap.reading import count_reports
 
     started = time.perf_counter()
-    paths = list(paths) or [EXAMPLES]
+    targets = [Path(p) for p in ([paths] if isinstance(paths, str | os.PathLike) else list(paths))]
     resources = Resources.load(gazetteers, zones, online)
-    summary = RunSummary()
+    log.debug("gazetteer (%d entries) and zones (%s) loaded in %.2f s", len(resources.index.entries),
+              resources.zones.source, time.perf_counter() - started)
+    summary = RunResult(zone_map=resources.zones)
     publisher = None
-    if write:
+    if out is not None:
         from opmap.publish import DEFAULT_FORMATS, Publisher
 
-        publisher = Publisher(resources.zones, Path(out) if out else DEFAULT_OUT, formats or DEFAULT_FORMATS,
-                              self_contained)
+        publisher = Publisher(resources.zones, Path(out), formats or DEFAULT_FORMATS, cdn=cdn)
     keys: list[tuple[dt.date | None, tuple[float, float] | None]] = []
     ids: list[str] = []
+    n_places = n_areas = 0
     runner = None
     try:
-        runner = make_engine(engine, jobs, resources, ResourceSpec(tuple(gazetteers), zones), scheduler)
-        bar = progress_bar("reports", count_reports(paths) if show_progress else None, shown=show_progress)
+        runner = make_engine(engine, jobs, resources, ResourceSpec(tuple(Path(g) for g in gazetteers),
+                                                                   Path(zones) if zones is not None else None),
+                             scheduler)
+        bar = progress_bar("reports", count_reports(targets) if show_progress else None, shown=show_progress)
         articles: deque[Article] = deque()  # in reading order, as the chunks come back
 
         def readable() -> Iterable[Article]:
-            for item in read_articles(paths, summary.warnings):
+            for item in read_articles(targets, summary.warnings):
                 if isinstance(item, InputError):
                     summary.errors.append(str(item))
                     continue
@@ -132,25 +214,43 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
                     articles.append(item)  # kept until its chunk is back: the online stage may redo it
                 yield item
 
+        evidence: list[ArticleResult] = []  # what a dated report tells of where, when and who (compact)
+        held: dict[int, ArticleResult] = {}  # reports that cannot date themselves, published last
         for chunk in runner.map_chunks(chunked(readable())):
             if resources.online is not None:
                 chunk = [locate_online_stage(r, articles.popleft(), resources) for r in chunk]
-            first = len(keys)
+            ready, numbers = [], []
             for result in chunk:
                 summary.warnings.extend(result.warnings)
-                summary.n_places += len(result.places)
-                summary.n_areas += len(result.areas)
+                n_places += len(result.places)
+                n_areas += len(result.areas)
+                if undated(result):
+                    held[len(keys)] = result
+                else:
+                    ready.append(result)
+                    numbers.append(len(keys))
+                    if result.event_date is not None:
+                        evidence.append(dating_evidence(result))
                 keys.append((result.event_date, operation_point(result)))
                 ids.append(result.article.id)
                 if progress:
                     progress(result.article.id)
             if publisher is not None:
-                publisher.add(chunk, first)
+                publisher.add(ready, numbers)
             if keep_results:
                 summary.results.extend(chunk)
             bar.update(len(chunk))
         bar.close()
-        summary.n_reports = len(keys)
+        summary.counts = (len(keys), n_places, n_areas)
+        if held:  # dated by the reports of the same operation where they can be, then published
+            dated = infer_event_dates([*evidence, *held.values()])[len(evidence):]
+            for number, result in zip(list(held), dated, strict=True):
+                held[number] = compact(result)
+                keys[number] = (result.event_date, operation_point(result))
+                if keep_results:
+                    summary.results[number] = held[number]
+            if publisher is not None:
+                publisher.add(list(held.values()), list(held))
         if resources.online is not None and resources.online.failed:
             summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
                                     "the offline answers stand")
@@ -162,7 +262,7 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
         if keep_results:
             summary.results = [replace(r, operation=replace(r.operation, operation_id=op))
                                if r.operation else r for r, op in zip(summary.results, operation_ids, strict=True)]
-        if publisher is not None and summary.n_reports:
+        if publisher is not None and keys:
             dates = [d for d, _ in keys if d]
             line_date = as_of or (max(dates) if dates else None)
             control_line = resources.control.line_as_of(line_date) if resources.control and line_date else None
@@ -193,3 +293,41 @@ def locate_online_stage(result: ArticleResult, article: Article, resources: Reso
     from opmap.engines import compact
 
     return compact(process_article(article, resources))
+
+
+@lru_cache(maxsize=1)
+def _shipped_resources() -> Resources:
+    """The shipped gazetteer and zones, loaded once per process for `parse`."""
+    return Resources.load()
+
+
+def parse(text: str, published: dt.date | str | None = None, title: str | None = None,
+          source: str | None = None, url: str | None = None) -> RunResult:
+    """Map one report given as text (for notebooks and services): nothing is read or written.
+
+    `published` (a date or a string such as "2018-07-19") resolves relative dates ("on Monday"); the
+    other fields are carried to every feature as provenance. Uses the shipped gazetteer and zones
+    (and those `opmap zones build` stored)."""
+    started = time.perf_counter()
+    summary = RunResult(zone_map=None)
+    date: dt.date | None
+    if isinstance(published, str):
+        try:
+            date = parse_published(published)
+        except ValueError as exc:
+            date = None
+            summary.warnings.append(f"published: {exc}; relative dates stay unresolved")
+    else:
+        date = published
+    resources = _shipped_resources()
+    summary.zone_map = resources.zones
+    if not text.strip():
+        summary.errors.append("the report has no text")
+        return summary
+    article = Article(id="report", text=text, path="<text>", title=title or "", source=source or "",
+                      url=url or "", published=date)
+    result = process_article(article, resources)
+    summary.results = group_operations([result])
+    summary.warnings.extend(result.warnings)
+    summary.seconds = time.perf_counter() - started
+    return summary

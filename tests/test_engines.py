@@ -19,6 +19,12 @@ CORPUS = [DEV] if DEV.is_dir() else [EXAMPLES]  # the dev corpus when it is besi
 LAYERS = ("places", "areas", "uncertainty", "operations", "zones")
 
 
+def table(path: Path) -> object:
+    import pandas as pd
+
+    return pd.read_csv(path).drop(columns=["timestamp"], errors="ignore")  # ACLED's timestamp: when written
+
+
 def features(out: Path) -> dict[str, list[dict[str, object]]]:
     return {name: json.loads((out / f"{name}.geojson").read_text(encoding="utf-8"))["features"]
             for name in LAYERS}
@@ -36,7 +42,7 @@ def test_process_pool_gives_the_same_features_in_the_same_order(serial: tuple[Ru
     pooled = run(CORPUS, tmp_path, jobs=2)
     assert pooled.n_reports == summary.n_reports > 0 and pooled.n_places == summary.n_places > 0
     assert features(tmp_path) == features(out)
-    assert (tmp_path / "operations.csv").read_bytes() == (out / "operations.csv").read_bytes()
+    assert table(tmp_path / "operations.csv").equals(table(out / "operations.csv"))
     assert [r.article.id for r in pooled.results] == [r.article.id for r in summary.results]
 
 

@@ -44,13 +44,21 @@ class Engine(Protocol):
 
 
 def process_chunk(articles: Sequence[Article], resources: Resources) -> list[ArticleResult]:
-    """One task: every report of a chunk, each result without its report's text (nothing after
-    processing reads it), so what travels back and what the caller keeps stays small."""
+    """One task: every report of a chunk, each result without its report's text where nothing after
+    processing reads it, so what travels back and what the caller keeps stays small."""
     return [compact(process_article(a, resources)) for a in articles]
 
 
 def compact(result: ArticleResult) -> ArticleResult:
+    """The result without its report's text, unless the report cannot date itself: then the run reads
+    its day cues again once every report is in (`opmap.grouping.infer_event_dates`)."""
+    if undated(result):
+        return result
     return replace(result, article=replace(result.article, text=""))
+
+
+def undated(result: ArticleResult) -> bool:
+    return result.event_date is None and result.article.published is None
 
 
 def chunked(items: Iterable[Article], size: int | None = None) -> Iterator[list[Article]]:

@@ -2,9 +2,10 @@
 
 Results arrive in chunks (`Publisher.add`) and are written as they come, so memory stays bounded by a
 chunk whatever the corpus: GeoJSON features are appended, GeoPackage tables grow, GeoParquet gets a
-part per chunk. Operations wait for `finish`, when grouping has named them. Every file is written to
-a temporary name beside its target and renamed into place, so an interrupted run never leaves a
-half-written output behind, and an earlier output stays whole.
+part per chunk. Operations and distinct places wait for `finish`, when grouping has named the
+operations and every report has been counted. Every file is written to a temporary name beside its
+target and renamed into place, so an interrupted run never leaves a half-written output behind, and
+an earlier output stays whole.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from opmap.errors import OpmapError
 from opmap.model import ArticleResult
@@ -27,42 +29,75 @@ from opmap.publish.files import (
     write_too_large_page,
 )
 from opmap.publish.layers import (
-    AREA_COLUMNS,
-    PLACE_COLUMNS,
-    UNCERTAINTY_COLUMNS,
+    DistinctPlaces,
     area_layer,
+    distinct_place_layer,
     place_layer,
     report_table,
     uncertainty_layer,
     without_provenance,
     zone_layer,
 )
-from opmap.publish.operations import OPERATION_COLUMNS, acled_table, operation_layer
+from opmap.publish.operations import acled_table, operation_layer
 from opmap.publish.qgis_project import write_project
 from opmap.publish.styles import default_styles
-from opmap.publish.web_map import write_map
+from opmap.publish.web_map import WIDE_AREA_KM2, write_map
 from opmap.zones import ZoneMap
 
-GPKG_ORDER = ("zones", "places", "areas", "operations", "uncertainty")  # tables, as the issue lists them
-PROJECT_ORDER = ("operations", "places", "areas", "uncertainty", "zones")  # QGIS layer tree, top first
+GPKG_ORDER = ("zones", "places", "distinct_places", "areas", "operations", "uncertainty")
+GEOMETRY_TYPES = {"places": "Point", "distinct_places": "Point", "areas": "Polygon", "operations": "Point",
+                  "uncertainty": "Polygon"}
+PROJECT_ORDER = ("operations", "distinct_places", "places", "areas", "uncertainty", "zones")  # top first
+PROJECT_HIDDEN = ("places",)  # one row per report: drawn once per place by `distinct_places` instead
+IN_IRAQ = ("kurdistan_region", "disputed", "federal_iraq")
 FORMATS = ("geojson", "gpkg", "csv", "qgis", "html", "parquet")
 DEFAULT_FORMATS = ("geojson", "gpkg", "csv", "qgis", "html")
-# Past this many reports one self-contained HTML map is too heavy for a browser; the page then points
-# to the GeoPackage / GeoParquet instead.
+# Past this many reports one HTML map is too heavy for a browser; the page then points to the
+# GeoPackage / GeoParquet instead.
 MAP_LIMIT_REPORTS = 20_000
 STREAMED = ("places", "areas", "uncertainty")
-FLUSH_REPORTS = 1_000
+FLUSH_REPORTS = 1_000  # reports per write: each write to a GeoPackage has a fixed cost
+
+
+def build_layers(results: Sequence[ArticleResult], zones: ZoneMap) -> dict[str, gpd.GeoDataFrame]:
+    """The published layers as GeoDataFrames (EPSG:4326), by name: what the files hold, and what the
+    Python API returns."""
+    places, areas = place_layer(results), area_layer(results)
+    return {"zones": zone_layer(zones), "places": places, "distinct_places": distinct_place_layer(places),
+            "areas": areas,
+            "operations": operation_layer(results, zones), "uncertainty": uncertainty_layer(areas)}
+
+
+def reported_extent(layers: dict[str, gpd.GeoDataFrame],
+                    area_bounds: Sequence[float] | None = None) -> tuple[float, float, float, float] | None:
+    """West, south, east, north of what was reported: the areas (but campaign-scale figures) and the
+    operations in Iraq's zones, else the places there (a country's or a river's representative point
+    would stretch the view). `area_bounds`: the bounds of areas already written (a run published in chunks)."""
+    areas, operations = layers["areas"], layers["operations"]
+    if len(areas) and "area_km2" in areas.columns:
+        areas = areas[~(areas["area_km2"].astype(float) > WIDE_AREA_KM2)]
+    if len(operations):
+        operations = operations[operations["zone"].isin(IN_IRAQ)]
+    shapes = [g for frame in (areas, operations) for g in frame.geometry if g is not None and not g.is_empty]
+    if area_bounds is not None:
+        shapes.append(shapely.box(*area_bounds))
+    if not shapes:
+        places = layers["distinct_places"]
+        shapes = [g for g, zone in zip(places.geometry, places["shown_as"], strict=True)
+                  if zone in IN_IRAQ] if len(places) else []
+    if not shapes:
+        return None
+    west, south, east, north = (float(v) for v in gpd.GeoSeries(shapes).total_bounds)
+    margin = max(0.08 * max(east - west, north - south), 0.05)
+    return west - margin, south - margin, east + margin, north + margin
 
 
 class Publisher:
-    """Writes the layers of a run chunk by chunk; `finish` adds operations, styles, project and map."""
+    """Writes the layers of a run chunk by chunk; `finish` adds operations, distinct places, styles,
+    the QGIS project and the map."""
 
-    def __init__(self, zones: ZoneMap, out: Path, formats: Sequence[str] = DEFAULT_FORMATS,
-                 self_contained: bool = False, map_limit: int | None = None) -> None:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OpmapError(f"{out}: cannot create the output folder ({exc.strerror})") from exc
+    def __init__(self, zones: ZoneMap, out: Path, formats: Sequence[str] = DEFAULT_FORMATS, cdn: bool = False,
+                 map_limit: int | None = None) -> None:
         unknown = set(formats) - set(FORMATS)
         if unknown:
             raise OpmapError(f"unknown output format(s) {', '.join(sorted(unknown))} (known: {', '.join(FORMATS)})")
@@ -71,52 +106,51 @@ class Publisher:
 
             if importlib.util.find_spec("pyarrow") is None:
                 raise OpmapError("--format parquet needs pyarrow: pip install 'opmap[parquet]'")
-        self.out, self.zones, self.formats = out, zones, tuple(formats)
-        self.self_contained = self_contained
+        self.created = not out.exists()  # removed again if the run writes nothing
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OpmapError(f"{out}: cannot create the output folder ({exc.strerror})") from exc
+        self.out, self.zones, self.formats, self.cdn = out, zones, tuple(formats), cdn
         self.map_limit = map_limit if map_limit is not None else MAP_LIMIT_REPORTS
         self.zone_frame = zone_layer(zones)
         self.reports = 0
         self.pending: list[ArticleResult] = []
-        self.pending_first = 0
-        self.bounds: list[float] | None = None
+        self.pending_numbers: list[int] = []
+        self.area_bounds: list[float] | None = None
         self.operations: list[gpd.GeoDataFrame] = []
-        self.for_map: dict[str, list[gpd.GeoDataFrame]] | None = {"places": [], "areas": []}
+        self.distinct = DistinctPlaces()
+        self.for_map: dict[str, list[gpd.GeoDataFrame]] | None = {"places": [], "areas": [], "uncertainty": []}
         self.geojson = {name: GeoJSONStream(out / f"{name}.geojson") for name in STREAMED} \
             if "geojson" in formats else {}
         self.gpkg = GeoPackageStream(out / "opmap.gpkg") if "gpkg" in formats or "qgis" in formats else None
         if self.gpkg is not None:
-            from opmap.publish.layers import _empty
-
-            schemas = {"places": (PLACE_COLUMNS, "Point"), "areas": (AREA_COLUMNS, "Polygon"),
-                       "operations": (OPERATION_COLUMNS, "Point"), "uncertainty": (UNCERTAINTY_COLUMNS, "Polygon")}
-            for name in GPKG_ORDER:  # every table made now, in order, so later rows only append
+            for name in GPKG_ORDER:  # every table made now, in this order; rows (and fields) come later
                 if name == "zones":
                     self.gpkg.add(name, self.zone_frame)
                 else:
-                    columns, geometry = schemas[name]
-                    empty = _empty(columns)  # operations, one row per report, keep their provenance
-                    self.gpkg.create(name, empty if name == "operations" else without_provenance(empty), geometry)
+                    self.gpkg.create(name, GEOMETRY_TYPES[name])
         self.parquet = {name: GeoParquetStream(out / f"{name}.parquet")
                         for name in (*STREAMED, "reports")} if "parquet" in formats else {}
 
-    def add(self, results: Sequence[ArticleResult], first_index: int) -> None:
-        """Take one chunk of results (reports `first_index` ... in the run's order); they are written
-        once FLUSH_REPORTS have gathered, as each write to a GeoPackage has a fixed cost."""
-        if not self.pending:
-            self.pending_first = first_index
+    def add(self, results: Sequence[ArticleResult], numbers: Sequence[int] | None = None) -> None:
+        """Take results (`numbers`: each one's place in the run, default counting on from the last);
+        they are written once FLUSH_REPORTS have gathered."""
+        start = self.reports + len(self.pending)
         self.pending.extend(results)
+        self.pending_numbers.extend(numbers if numbers is not None else range(start, start + len(results)))
         if len(self.pending) >= FLUSH_REPORTS:
             self.flush()
 
     def flush(self) -> None:
-        results, first_index = self.pending, self.pending_first
-        self.pending = []
+        results, numbers = self.pending, self.pending_numbers
+        self.pending, self.pending_numbers = [], []
         if not results:
             return
         places, areas = place_layer(results), area_layer(results)
         layers = {"places": places, "areas": areas, "uncertainty": uncertainty_layer(areas)}
-        operations = operation_layer(results, self.zones, first_index)
-        self.operations.append(operations)
+        self.operations.append(operation_layer(results, self.zones, numbers))
+        self.distinct.add(places)
         reports = report_table(results)
         for name, stream in self.geojson.items():
             stream.add(layers[name])
@@ -126,33 +160,36 @@ class Publisher:
             self.gpkg.add_table("reports", reports)
         for name, parquet in self.parquet.items():
             parquet.add(reports if name == "reports" else without_provenance(layers[name]))
-        located = [g for g in [*areas.geometry, *places.geometry] if g is not None and not g.is_empty]
-        if located:
-            b = gpd.GeoSeries(located).total_bounds
-            self.bounds = list(b) if self.bounds is None else [min(self.bounds[0], b[0]), min(self.bounds[1], b[1]),
-                                                               max(self.bounds[2], b[2]), max(self.bounds[3], b[3])]
+        if len(areas) and "area_km2" in areas.columns:
+            drawn = areas[~(areas["area_km2"].astype(float) > WIDE_AREA_KM2)]
+            shapes = [g for g in drawn.geometry if g is not None and not g.is_empty]
+            if shapes:
+                b = [float(v) for v in gpd.GeoSeries(shapes).total_bounds]
+                self.area_bounds = b if self.area_bounds is None else [
+                    min(self.area_bounds[0], b[0]), min(self.area_bounds[1], b[1]),
+                    max(self.area_bounds[2], b[2]), max(self.area_bounds[3], b[3])]
         self.reports += len(results)
         if self.for_map is not None:
             if "html" in self.formats and self.reports <= self.map_limit:
-                self.for_map["places"].append(places)
-                self.for_map["areas"].append(areas)
+                for name, frame in layers.items():
+                    self.for_map[name].append(frame)
             else:
                 self.for_map = None
 
     def finish(self, operation_ids: Sequence[str] | None = None, control_line: dict[str, Any] | None = None,
                progress: Callable[[str], None] | None = None) -> list[Path]:
         """Name the operations (one id per report of the run, in order), write the operation files,
-        styles, QGIS project and map, and rename every streamed file into place."""
+        distinct places, styles, QGIS project and map, and rename every streamed file into place."""
         self.flush()
-        operations = pd.concat(self.operations, ignore_index=True) if self.operations else operation_layer([], self.zones)
-        operations = gpd.GeoDataFrame(operations, geometry="geometry", crs=self.zone_frame.crs)
-        if operation_ids is not None and len(operations):
+        operations = _concat(self.operations, operation_layer([], self.zones))
+        if operation_ids is not None and len(operations) and "operation_id" in operations.columns:
             named = operations["operation_id"].notna()  # a report with an operation of its own
             operations.loc[named, "operation_id"] = [operation_ids[i] for i in operations.loc[named, "_report"]]
         operations = operations.drop(columns=["_report"], errors="ignore")
-        layers: dict[str, gpd.GeoDataFrame] = {"zones": self.zone_frame, "operations": operations,
-                                               "places": operations.iloc[:0], "areas": operations.iloc[:0],
-                                               "uncertainty": operations.iloc[:0]}  # styles need only their names
+        distinct = self.distinct.frame()
+        empty = operations.iloc[:0]  # the styles of streamed layers need only their names
+        layers = {"zones": self.zone_frame, "operations": operations, "distinct_places": distinct,
+                  "places": empty, "areas": empty, "uncertainty": empty}
         styles = default_styles(layers)
         written: list[Path] = []
         for name in STREAMED:
@@ -166,29 +203,33 @@ class Publisher:
         if "csv" in self.formats:
             written.append(write_csv(acled_table(operations), self.out / "operations.csv"))
         if self.gpkg is not None:
+            self.gpkg.add("distinct_places", distinct)
             self.gpkg.add("operations", operations)
             gpkg = self.gpkg.close({name: (style.qml(), style.description) for name, style in styles.items()})
-            if "gpkg" in self.formats or "qgis" in self.formats:
-                written.append(gpkg)
+            written.append(gpkg)
             if "qgis" in self.formats:
-                extent = (self.bounds[0], self.bounds[1], self.bounds[2], self.bounds[3]) if self.bounds else None
-                written.append(write_project(self.out / "opmap.qgs", gpkg, PROJECT_ORDER, styles, extent))
+                extent = reported_extent({"areas": empty, "operations": operations, "distinct_places": distinct},
+                                         self.area_bounds)
+                written.append(write_project(self.out / "opmap.qgs", gpkg, PROJECT_ORDER, styles, extent,
+                                             PROJECT_HIDDEN))
         if progress:
             progress("gpkg")
         if self.parquet:
             for parquet in self.parquet.values():
                 written.append(parquet.close())
             written.append(GeoParquetStream(self.out / "operations.parquet").write_whole(operations))
+            written.append(GeoParquetStream(self.out / "distinct_places.parquet").write_whole(distinct))
             written.append(GeoParquetStream(self.out / "zones.parquet").write_whole(self.zone_frame))
         if "html" in self.formats:
             if self.for_map is not None:
                 places = _concat(self.for_map["places"], place_layer([]))
                 areas = _concat(self.for_map["areas"], area_layer([]))
+                uncertainty = _concat(self.for_map["uncertainty"], uncertainty_layer(area_layer([])))
                 written.append(write_map(places, areas, self.zone_frame, self.out / "map.html",
-                                         operations=operations, self_contained=self.self_contained,
-                                         control_line=control_line))
+                                         operations=operations, control_line=control_line, uncertainty=uncertainty,
+                                         distinct_places=distinct, cdn=self.cdn))
             else:
-                others = [f for f in ("opmap.gpkg", "places.parquet") if (self.out / f).exists()]
+                others = [f for f in ("opmap.gpkg", "opmap.qgs", "places.parquet") if (self.out / f).exists()]
                 written.append(write_too_large_page(self.out / "map.html", self.reports, self.map_limit, others))
         if progress:
             progress("map")
@@ -202,6 +243,8 @@ class Publisher:
             parquet.discard()
         if self.gpkg is not None:
             self.gpkg.discard()
+        if self.created and not any(self.out.iterdir()):
+            self.out.rmdir()
 
 
 def _concat(frames: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -211,14 +254,14 @@ def _concat(frames: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoD
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=empty.crs)
 
 
-def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = False,
-            control_line: dict[str, Any] | None = None,
+def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path,
+            control_line: dict[str, Any] | None = None, cdn: bool = False,
             formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
     """Write one GeoJSON per layer, operations.csv, opmap.gpkg with default styles, opmap.qgs and
-    map.html (with every script and style inlined when `self_contained`) to `out`, in one go."""
-    publisher = Publisher(zones, out, formats, self_contained)
+    map.html (Leaflet and every script inlined, unless `cdn`: then from CDNs) to `out`, in one go."""
+    publisher = Publisher(zones, out, formats, cdn)
     try:
-        publisher.add(results, 0)
+        publisher.add(results)
         return publisher.finish(None, control_line)
     except BaseException:
         publisher.discard()

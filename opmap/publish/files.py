@@ -57,10 +57,14 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], target: Path,
     return atomic_write(target, write)
 
 
-def write_csv(frame: gpd.GeoDataFrame, target: Path) -> Path:
-    """A CSV table with the geometry as a WKT column first (GDAL's CSV driver, GEOMETRY=AS_WKT)."""
+def write_csv(frame: pd.DataFrame, target: Path) -> Path:
+    """A CSV table (GDAL's CSV driver): a GeoDataFrame's geometry as a WKT column first; a plain table
+    as its columns come (one of them may be a WKT string)."""
     def write(path: Path) -> None:
-        pyogrio.write_dataframe(frame, path, driver="CSV", GEOMETRY="AS_WKT")
+        if isinstance(frame, gpd.GeoDataFrame):
+            pyogrio.write_dataframe(frame, path, driver="CSV", GEOMETRY="AS_WKT")
+        else:
+            pyogrio.write_dataframe(frame, path, driver="CSV")
 
     return atomic_write(target, write)
 
@@ -148,20 +152,46 @@ def _flat(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd.DataF
 
 
 class GeoPackageStream:
-    """A GeoPackage 1.2 whose tables are created in a fixed order and then grow chunk by chunk."""
+    """A GeoPackage 1.2 whose tables are created first, in a fixed order, then grow chunk by chunk; a
+    table gains a field the first time a chunk brings that column."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
         self.temporary = _temporary_beside(target)
+        self.fields: dict[str, set[str]] = {}
 
-    def create(self, name: str, empty: gpd.GeoDataFrame, geometry_type: str) -> None:
-        pyogrio.write_dataframe(_flat(empty), self.temporary, layer=name, driver="GPKG", VERSION="1.2",
-                                append=self.temporary.exists(), geometry_type=geometry_type, use_arrow=True)
+    def create(self, name: str, geometry_type: str) -> None:
+        empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        pyogrio.write_dataframe(empty, self.temporary, layer=name, driver="GPKG", VERSION="1.2",
+                                append=self.temporary.exists(), geometry_type=geometry_type)
+        self.fields[name] = set()
 
     def add(self, name: str, frame: gpd.GeoDataFrame) -> None:
-        if len(frame) or not self.temporary.exists():
-            pyogrio.write_dataframe(_flat(frame), self.temporary, layer=name, driver="GPKG", VERSION="1.2",
-                                    append=self.temporary.exists(), use_arrow=True)
+        if not len(frame) and self.temporary.exists():
+            return
+        flat = _flat(frame)
+        if name in self.fields:
+            self._add_fields(name, flat)
+        pyogrio.write_dataframe(flat, self.temporary, layer=name, driver="GPKG", VERSION="1.2",
+                                append=self.temporary.exists(), use_arrow=True)
+        self.fields[name] = {c for c in flat.columns if c != "geometry"}
+
+    def _add_fields(self, name: str, frame: gpd.GeoDataFrame | pd.DataFrame) -> None:
+        """Columns the table lacks, added as SQLite columns of the matching GeoPackage type."""
+        import sqlite3
+
+        missing = [c for c in frame.columns if c != "geometry" and c not in self.fields[name]]
+        if not missing:
+            return
+        with sqlite3.connect(self.temporary) as db:
+            for column in missing:
+                kind = frame[column].dtype.kind
+                sql_type = "INTEGER" if kind in "iu" else "REAL" if kind == "f" else \
+                    "BOOLEAN" if kind == "b" else "TEXT"
+                quoted = column.replace('"', '""')
+                db.execute(f'ALTER TABLE "{name}" ADD COLUMN "{quoted}" {sql_type}')
+        db.close()
+        self.fields[name].update(missing)
 
     def add_table(self, name: str, frame: pd.DataFrame) -> None:
         """An attribute table without geometry (the reports' provenance)."""

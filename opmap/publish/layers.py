@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -15,29 +16,32 @@ from opmap.zones import ZoneMap
 CRS = "EPSG:4326"
 # The columns whose type must not depend on which reports a chunk holds (a chunk where every value is
 # missing would otherwise give a text column in one part and a number in the next).
-NUMBERS = {"mentions": "Int64", "precision": "Int64", "area_km2": "float64", "range_min_km2": "float64",
-           "range_max_km2": "float64", "distance_km": "float64", "uncertainty_m": "float64",
-           "event_year": "float64", "n_areas": "Int64", "total_area_km2": "float64", "fatalities": "Int64"}
+# Missing values are NaN (float64), as pandas gives a whole column with a missing value, so code reading
+# the layers never meets pandas' NA.
+NUMBERS = {"precision": "float64", "area_km2": "float64", "range_min_km2": "float64", "range_max_km2": "float64",
+           "distance_km": "float64", "uncertainty_m": "float64", "event_year": "float64",
+           "total_area_km2": "float64", "fatalities": "float64"}
 # Provenance of a report: in GeoJSON on every row (self-contained); in GeoPackage and GeoParquet once,
 # in the `reports` table, joined by `article`.
 REPORT_COLUMNS = ("article", "title", "source", "url", "published", "event_date", "date_basis")
 
 
 PLACE_COLUMNS = (*REPORT_COLUMNS, "name", "type", "surfaces", "mentions", "roles", "zone", "zone_basis",
-                 "controlled_by", "precision", "quote", "gazetteer", "entry", "geocoder")
+                 "controlled_by", "precision", "quote", "gazetteer", "entry", "geocoder", "country", "shown_as")
 AREA_COLUMNS = (*REPORT_COLUMNS, "quote", "area_km2", "value_as_written", "unit_as_written", "hedge",
                 "range_min_km2", "range_max_km2", "status", "direction", "direction_text", "distance_km",
                 "anchors", "shape_model", "precision", "uncertainty_m", "basis", "zone", "zone_shares",
                 "controlled_by", "flag")
 UNCERTAINTY_COLUMNS = ("article", "quote", "zone", "uncertainty_m", "area_km2", "event_date")
+DISTINCT_COLUMNS = ("name", "type", "zone", "shown_as", "precision", "n_reports", "titles", "articles", "first_date",
+                    "last_date", "event_date")
 
 
 def typed(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The frame with its numeric columns in fixed types, whatever values this chunk holds."""
     for column, dtype in NUMBERS.items():
         if column in frame.columns:
-            frame[column] = frame[column].astype("float64").astype(dtype) if dtype == "Int64" else \
-                frame[column].astype(dtype)
+            frame[column] = frame[column].astype(dtype)
     return frame
 
 
@@ -70,9 +74,95 @@ def place_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
                          "mentions": len(p.surfaces), "roles": list(p.roles), "zone": p.zone,
                          "zone_basis": p.zone_basis, "controlled_by": p.controlled_by or None,
                          "precision": p.precision or None, "quote": p.quote,
-                         "gazetteer": p.source, "entry": p.entry_key, "geocoder": p.geocoder or None})
+                         "gazetteer": p.source, "entry": p.entry_key, "geocoder": p.geocoder or None,
+                         "country": p.country or None, "shown_as": shown_as(p.zone, p.country, p.type)})
             geometries.append(Point(p.lon, p.lat) if p.lon is not None and p.lat is not None else None)
     return typed(gpd.GeoDataFrame(rows, geometry=geometries, crs=CRS)) if rows else _empty(PLACE_COLUMNS)
+
+
+ACROSS_ZONES = "across_zones"
+SPREAD_TYPES = frozenset({"river", "country", "range", "region"})
+
+
+def shown_as(zone: str, country: str, kind: str) -> str:
+    """The zone a place is drawn as: its zone, except an Iraqi feature no single zone holds (a river
+    crossing zones, Iraq as a whole, a long range) is drawn as `across_zones`, not as outside Iraq."""
+    if zone == "outside" and (country == "IQ" or (not country and kind in SPREAD_TYPES)):
+        return ACROSS_ZONES
+    return zone
+
+
+class DistinctPlaces:
+    """`distinct_place_layer` built chunk by chunk: one entry per (name, point to 5 decimals), with the
+    reports, titles and dates that name it, so a corpus of any size is summed without keeping its rows."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, float, float], dict[str, Any]] = {}
+
+    def add(self, places: gpd.GeoDataFrame) -> DistinctPlaces:
+        if not len(places):
+            return self
+        located = places[places.geometry.notna() & ~places.geometry.is_empty]
+        if not len(located):
+            return self
+        xs, ys = located.geometry.x.round(5), located.geometry.y.round(5)
+        for record, x, y in zip(located.to_dict("records"), xs, ys, strict=True):
+            key = (record["name"], x, y)
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = {"first": record, "articles": {}, "titles": {}, "dates": [],
+                                            "precisions": []}
+            group["articles"][str(record["article"])] = None
+            group["titles"][str(record.get("title") or record["article"])] = None
+            if record.get("event_date"):
+                date = str(record["event_date"])
+                dates = group["dates"]
+                group["dates"] = [min(dates[0], date), max(dates[1], date)] if dates else [date, date]
+            precision = record.get("precision")
+            if pd.notna(precision) and precision:  # neither missing nor 0
+                group["precisions"].append(int(precision))
+        return self
+
+    def frame(self) -> gpd.GeoDataFrame:
+        if not self.groups:
+            return _empty(DISTINCT_COLUMNS)
+        rows, points = [], []
+        for (name, _, _), group in self.groups.items():
+            first, dates, precisions = group["first"], group["dates"], group["precisions"]
+            rows.append({"name": name, "type": first.get("type"), "zone": first.get("zone"),
+                         "shown_as": first.get("shown_as") or first.get("zone"),
+                         "precision": min(precisions) if precisions else None, "n_reports": len(group["articles"]),
+                         "titles": list(group["titles"]), "articles": list(group["articles"]),
+                         "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None,
+                         "event_date": dates[0] if dates else None})
+            points.append(first["geometry"])
+        return gpd.GeoDataFrame(rows, geometry=points, crs=CRS)
+
+
+def distinct_place_layer(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One point per distinct located place (same name, same point), with the number of reports that
+    name it and their titles: what a map draws, where the `places` layer keeps one row per report."""
+    return DistinctPlaces().add(places).frame()
+
+
+def one_per_operation(operations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One point per operation (reports sharing `operation_id`), at its first report's point, with that
+    report's fields, the number of reports and their titles: what the map draws, where the
+    `operations` layer keeps one row per report."""
+    if not len(operations) or "operation_id" not in operations.columns:
+        return operations
+    keys = [str(o) if isinstance(o, str) and o else f"report:{a}"
+            for o, a in zip(operations["operation_id"], operations["article"], strict=True)]
+    first: dict[str, int] = {}
+    titles: dict[str, list[str]] = {}
+    for row, (key, title) in enumerate(zip(keys, operations["title"], strict=True)):
+        first.setdefault(key, row)
+        titles.setdefault(key, []).append(str(title))
+    kept = operations.iloc[sorted(first.values())].copy()
+    kept_keys = [keys[i] for i in sorted(first.values())]
+    kept["n_reports"] = [len(titles[k]) for k in kept_keys]
+    kept["titles"] = [list(dict.fromkeys(titles[k])) for k in kept_keys]
+    return kept
 
 
 def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
