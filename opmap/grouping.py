@@ -8,11 +8,13 @@ no publication date) from the dated reports of the same operation, as an analyst
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from opmap.extract.dates import DayCue, unresolved_day_cues, year_from_url
 from opmap.model import ArticleResult, Place
@@ -22,6 +24,7 @@ SAME_OPERATION_KM = 40.0
 COARSE_TYPES = ("country", "region", "governorate")  # too wide to say two reports tell one operation
 CELL_DEG = 0.5  # index cells: a place's neighbours within SAME_OPERATION_KM lie in its cell or the next ones
 CITY_POPULATION = 100_000  # a city names many operations around it: a village or feature names fewer
+RELATED_WINDOW = 400  # holders of a place an undated report weighs: the nearest it in the run
 DAY_MONTH_WINDOW_DAYS = 31  # 'July 11' names the operation of a related report only this close to its date
 
 
@@ -128,7 +131,7 @@ def _implied(cue: DayCue, related: ArticleResult, year: int | None) -> dt.date |
     return day
 
 
-def infer_event_dates(results: list[ArticleResult]) -> list[ArticleResult]:
+def infer_event_dates(results: list[ArticleResult], positions: Sequence[int] | None = None) -> list[ArticleResult]:
     """Date the reports that cannot date themselves from the reports of the same operation, as an analyst
     does: a report with no publication date that says 'on Wednesday' or 'July 11' takes the Wednesday
     nearest (or the July 11 of the year) of the dated report that tells an operation at the same place.
@@ -138,16 +141,20 @@ def infer_event_dates(results: list[ArticleResult]) -> list[ArticleResult]:
     a weekday falls within three days of any date, so only the very place supports it) and sharing a side
     with it. When they put the day on different dates the evidence is ambiguous and the report stays
     undated; a url's year must agree; a date a report resolved itself is never changed. Linear in the
-    reports: dated reports are indexed once by place entry and by cell, never compared pairwise."""
-    by_entry: dict[str, set[int]] = defaultdict(set)
+    reports: dated reports are indexed once by place entry and by cell, never compared pairwise, and an
+    undated report weighs only the RELATED_WINDOW holders of a place nearest it in the run (`positions`:
+    each result's place in the run, default its index), as an archive keeps a story's reports together."""
+    where = list(positions) if positions is not None else list(range(len(results)))
+    by_entry: dict[str, list[int]] = defaultdict(list)
     by_cell: dict[tuple[int, int], list[tuple[int, float, float]]] = defaultdict(list)
-    for i, r in enumerate(results):
+    for i in sorted(range(len(results)), key=where.__getitem__):
+        r = results[i]
         if r.event_date is None:
             continue
         for p in _operation_places(r):
             assert p.lon is not None and p.lat is not None
-            if p.entry_key:
-                by_entry[p.entry_key].add(i)
+            if p.entry_key and (not by_entry[p.entry_key] or by_entry[p.entry_key][-1] != i):
+                by_entry[p.entry_key].append(i)
             by_cell[_cell(p.lon, p.lat)].append((i, p.lon, p.lat))
     inferred = list(results)
     for k, r in enumerate(results):
@@ -157,13 +164,23 @@ def infer_event_dates(results: list[ArticleResult]) -> list[ArticleResult]:
         if not cues:
             continue
         # a weekday falls within three days of any date: only reports naming the very place support it
-        related = {same_entry: [results[i] for i in _related(r, results, by_entry, by_cell, same_entry)]
+        related = {same_entry: [results[i] for i in _related(r, results, by_entry, by_cell, same_entry,
+                                                             where[k], where)]
                    for same_entry in (False, True)}
         evidence = [(c, related[c.weekday is not None]) for c in cues]
         found = _agreed_day(evidence, year_from_url(r.article.url))
         if found is not None:
             inferred[k] = _dated(r, *found)
     return inferred
+
+
+def _nearest(holders: list[Any], position: int, where: list[int], of: Callable[[Any], int]) -> list[Any]:
+    """The RELATED_WINDOW holders nearest `position` in the run (holders are in run order)."""
+    if len(holders) <= RELATED_WINDOW:
+        return holders
+    at = bisect.bisect_left(holders, position, key=lambda h: where[of(h)])
+    start = min(max(0, at - RELATED_WINDOW // 2), len(holders) - RELATED_WINDOW)
+    return holders[start:start + RELATED_WINDOW]
 
 
 def _specificity(place: Place) -> int:
@@ -179,9 +196,9 @@ def _same_sides(one: ArticleResult, other: ArticleResult) -> bool:
     return not a or not b or bool(a & b)
 
 
-def _related(result: ArticleResult, results: list[ArticleResult], by_entry: dict[str, set[int]],
+def _related(result: ArticleResult, results: list[ArticleResult], by_entry: dict[str, list[int]],
              by_cell: dict[tuple[int, int], list[tuple[int, float, float]]],
-             same_entry: bool) -> list[int]:
+             same_entry: bool, position: int, where: list[int]) -> list[int]:
     """The dated reports holding the report's most specific shared operation place (a village or feature
     before a district or city, then the place the fewest reports hold) and sharing a side with it. A place is shared by the reports
     naming the same gazetteer entry, or, failing those and unless `same_entry`, a place within
@@ -190,10 +207,12 @@ def _related(result: ArticleResult, results: list[ArticleResult], by_entry: dict
     chosen: list[int] = []
     for p in _operation_places(result):
         assert p.lon is not None and p.lat is not None
-        holders = set(by_entry.get(p.entry_key, ())) if p.entry_key else set()
+        holders = set(_nearest(by_entry.get(p.entry_key, []), position, where, int)) if p.entry_key else set()
         if not holders and not same_entry:
             row, col = _cell(p.lon, p.lat)
-            holders = {i for dr in (-1, 0, 1) for dc in (-1, 0, 1) for i, lon, lat in by_cell.get((row + dr, col + dc), ())
+            holders = {i for dr in (-1, 0, 1) for dc in (-1, 0, 1)
+                       for i, lon, lat in _nearest(by_cell.get((row + dr, col + dc), []), position, where,
+                                                   lambda h: int(h[0]))
                        if GEOD.inv(p.lon, p.lat, lon, lat)[2] <= SAME_OPERATION_KM * 1000}
         holders = {i for i in holders if _same_sides(result, results[i])}
         key = (_specificity(p), len(holders))

@@ -215,6 +215,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                 yield item
 
         evidence: list[ArticleResult] = []  # what a dated report tells of where, when and who (compact)
+        evidence_at: list[int] = []  # and its place in the run
         held: dict[int, ArticleResult] = {}  # reports that cannot date themselves, published last
         for chunk in runner.map_chunks(chunked(readable())):
             if resources.online is not None:
@@ -231,6 +232,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                     numbers.append(len(keys))
                     if result.event_date is not None:
                         evidence.append(dating_evidence(result))
+                        evidence_at.append(len(keys))
                 keys.append((result.event_date, operation_point(result)))
                 ids.append(result.article.id)
                 if progress:
@@ -243,7 +245,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
         bar.close()
         summary.counts = (len(keys), n_places, n_areas)
         if held:  # dated by the reports of the same operation where they can be, then published
-            dated = infer_event_dates([*evidence, *held.values()])[len(evidence):]
+            dated = infer_event_dates([*evidence, *held.values()], [*evidence_at, *held])[len(evidence):]
             for number, result in zip(list(held), dated, strict=True):
                 held[number] = compact(result)
                 keys[number] = (result.event_date, operation_point(result))
