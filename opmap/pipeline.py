@@ -217,18 +217,21 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
         evidence: list[ArticleResult] = []  # what a dated report tells of where, when and who (compact)
         evidence_at: list[int] = []  # and its place in the run
         held: dict[int, ArticleResult] = {}  # reports that cannot date themselves, published last
-        for chunk in runner.map_chunks(chunked(readable())):
+        for chunk, layers in runner.map_chunks(chunked(readable()), layers=publisher is not None):
             if resources.online is not None:
-                chunk = [locate_online_stage(r, articles.popleft(), resources) for r in chunk]
-            ready, numbers = [], []
+                redone = [locate_online_stage(r, articles.popleft(), resources) for r in chunk]
+                if any(a is not b for a, b in zip(redone, chunk, strict=True)):
+                    layers = None  # built again here, with the online answers
+                chunk = redone
+            keep, numbers = [], []
             for result in chunk:
                 summary.warnings.extend(result.warnings)
                 n_places += len(result.places)
                 n_areas += len(result.areas)
+                keep.append(not undated(result))
                 if undated(result):
                     held[len(keys)] = result
                 else:
-                    ready.append(result)
                     numbers.append(len(keys))
                     if result.event_date is not None:
                         evidence.append(dating_evidence(result))
@@ -238,7 +241,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                 if progress:
                     progress(result.article.id)
             if publisher is not None:
-                publisher.add(ready, numbers)
+                publisher.add(chunk, numbers, layers, keep)
             if keep_results:
                 summary.results.extend(chunk)
             bar.update(len(chunk))

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from opmap.errors import OpmapError
 from opmap.model import Article, ArticleResult
@@ -36,17 +36,28 @@ class ResourceSpec:
 
 
 class Engine(Protocol):
-    """Maps `process_article` over chunks of reports; results come back chunk by chunk, in order."""
+    """Maps `process_article` over chunks of reports; results (and, with `layers`, each chunk's layer
+    rows) come back chunk by chunk, in order."""
 
-    def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]: ...
+    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]: ...
 
     def close(self) -> None: ...
 
 
-def process_chunk(articles: Sequence[Article], resources: Resources) -> list[ArticleResult]:
+Processed = tuple[list[ArticleResult], dict[str, Any] | None]
+
+
+def process_chunk(articles: Sequence[Article], resources: Resources, layers: bool = False) -> Processed:
     """One task: every report of a chunk, each result without its report's text where nothing after
-    processing reads it, so what travels back and what the caller keeps stays small."""
-    return [compact(process_article(a, resources)) for a in articles]
+    processing reads it, so what travels back and what the caller keeps stays small; with `layers`,
+    also the rows the chunk adds to each published layer (`opmap.publish.chunk_layers`), built here so
+    the writing process only writes."""
+    results = [compact(process_article(a, resources)) for a in articles]
+    if not layers:
+        return results, None
+    from opmap.publish import chunk_layers
+
+    return results, chunk_layers(results, resources.zones)
 
 
 def compact(result: ArticleResult) -> ArticleResult:
@@ -80,9 +91,9 @@ class SerialEngine:
     def __init__(self, resources: Resources) -> None:
         self.resources = replace(resources, online=None)
 
-    def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]:
+    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]:
         for chunk in chunks:
-            yield process_chunk(chunk, self.resources)
+            yield process_chunk(chunk, self.resources, layers)
 
     def close(self) -> None:
         pass

@@ -14,10 +14,10 @@ from typing import Any
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
-from opmap.engines import ResourceSpec, process_chunk
+from opmap.engines import Processed, ResourceSpec, process_chunk
 from opmap.engines.ordered import in_order
 from opmap.errors import OpmapError
-from opmap.model import Article, ArticleResult
+from opmap.model import Article
 
 PLUGIN = "opmap-resources"
 
@@ -35,9 +35,9 @@ class LoadResources(WorkerPlugin):
         self.resources = self.spec.load()
 
 
-def process_on_worker(articles: list[Article]) -> list[ArticleResult]:
+def process_on_worker(articles: list[Article], layers: bool) -> Processed:
     plugin: Any = get_worker().plugins[PLUGIN]
-    return process_chunk(articles, plugin.resources)
+    return process_chunk(articles, plugin.resources, layers)
 
 
 class DaskEngine:
@@ -58,8 +58,8 @@ class DaskEngine:
         workers = len(self.client.scheduler_info().get("workers", {})) or jobs
         self.in_flight = 4 * workers
 
-    def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]:
-        yield from in_order(chunks, lambda chunk: self.client.submit(process_on_worker, chunk, pure=False),
+    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]:
+        yield from in_order(chunks, lambda chunk: self.client.submit(process_on_worker, chunk, layers, pure=False),
                             self.in_flight)
 
     def close(self) -> None:

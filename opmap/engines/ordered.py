@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-from opmap.model import Article, ArticleResult
+from opmap.model import Article
 
 
 class Pending(Protocol):
@@ -14,7 +14,7 @@ class Pending(Protocol):
 
 
 def in_order(chunks: Iterable[list[Article]], submit: Callable[[list[Article]], Pending],
-             in_flight: int) -> Iterator[list[ArticleResult]]:
+             in_flight: int) -> Iterator[Any]:
     """Submit chunks lazily, at most `in_flight` ahead of the one being collected, so memory is
     bounded by a few chunks however long the corpus is."""
     pending: deque[Pending] = deque()  # results are collected while later chunks run

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from opmap.engines import ResourceSpec, process_chunk
+from opmap.engines import Processed, ResourceSpec, process_chunk
 from opmap.engines.ordered import in_order
-from opmap.model import Article, ArticleResult
+from opmap.model import Article
 from opmap.pipeline import Resources
 
 _resources: Resources | None = None  # this worker's
@@ -27,9 +27,9 @@ def _load(spec: ResourceSpec) -> None:
     _resources = _inherited[1] if _inherited is not None and _inherited[0] == spec else spec.load()
 
 
-def _run(articles: list[Article]) -> list[ArticleResult]:
+def _run(articles: list[Article], layers: bool) -> Processed:
     assert _resources is not None, "the pool initializer loads the resources"
-    return process_chunk(articles, _resources)
+    return process_chunk(articles, _resources, layers)
 
 
 def _ready() -> bool:
@@ -51,8 +51,8 @@ class PoolEngine:
         finally:
             _inherited = None
 
-    def map_chunks(self, chunks: Iterable[list[Article]]) -> Iterator[list[ArticleResult]]:
-        yield from in_order(chunks, lambda chunk: self.pool.submit(_run, chunk), 4 * self.jobs)
+    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]:
+        yield from in_order(chunks, lambda chunk: self.pool.submit(_run, chunk, layers), 4 * self.jobs)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -92,6 +92,26 @@ def reported_extent(layers: dict[str, gpd.GeoDataFrame],
     return west - margin, south - margin, east + margin, north + margin
 
 
+def chunk_layers(results: Sequence[ArticleResult], zones: ZoneMap) -> dict[str, Any]:
+    """The rows one chunk of results adds to each streamed layer; built where the chunk was processed
+    (a worker), so the process that writes only writes."""
+    places, areas = place_layer(results), area_layer(results)
+    return {"places": places, "areas": areas, "uncertainty": uncertainty_layer(areas),
+            "operations": operation_layer(results, zones, range(len(results))), "reports": report_table(results)}
+
+
+def _rows_of(results: Sequence[ArticleResult], keep: Sequence[bool]) -> dict[str, Any]:
+    """Which rows of each chunk layer belong to the kept results (each layer has its rows in result order)."""
+    import numpy as np
+
+    flags = np.asarray(keep, dtype=bool)
+    counts = {"places": [len(r.places) for r in results], "areas": [len(r.areas) for r in results],
+              "uncertainty": [sum(1 for a in r.areas if a.geometry is not None and not a.geometry.is_empty)
+                              for r in results],
+              "reports": [1] * len(results)}
+    return {name: np.repeat(flags, n) for name, n in counts.items()}
+
+
 class Publisher:
     """Writes the layers of a run chunk by chunk; `finish` adds operations, distinct places, styles,
     the QGIS project and the map."""
@@ -115,8 +135,8 @@ class Publisher:
         self.map_limit = map_limit if map_limit is not None else MAP_LIMIT_REPORTS
         self.zone_frame = zone_layer(zones)
         self.reports = 0
-        self.pending: list[ArticleResult] = []
-        self.pending_numbers: list[int] = []
+        self.pending: list[dict[str, Any]] = []
+        self.pending_reports = 0
         self.area_bounds: list[float] | None = None
         self.operations: list[gpd.GeoDataFrame] = []
         self.distinct = DistinctPlaces()
@@ -133,25 +153,45 @@ class Publisher:
         self.parquet = {name: GeoParquetStream(out / f"{name}.parquet")
                         for name in (*STREAMED, "reports")} if "parquet" in formats else {}
 
-    def add(self, results: Sequence[ArticleResult], numbers: Sequence[int] | None = None) -> None:
-        """Take results (`numbers`: each one's place in the run, default counting on from the last);
-        they are written once FLUSH_REPORTS have gathered."""
-        start = self.reports + len(self.pending)
-        self.pending.extend(results)
-        self.pending_numbers.extend(numbers if numbers is not None else range(start, start + len(results)))
-        if len(self.pending) >= FLUSH_REPORTS:
+    def add(self, results: Sequence[ArticleResult], numbers: Sequence[int] | None = None,
+            layers: dict[str, Any] | None = None, keep: Sequence[bool] | None = None) -> None:
+        """Take results (`numbers`: each one's place in the run, default counting on from the last) and,
+        when a worker built them, their `chunk_layers`, of which only the rows of the results marked in
+        `keep` are written; they are written once FLUSH_REPORTS have gathered."""
+        if layers is None:
+            layers = chunk_layers(results, self.zones)
+        kept_local = list(range(len(results))) if keep is None else [i for i, k in enumerate(keep) if k]
+        if keep is not None and not all(keep):
+            rows = _rows_of(results, keep)
+            layers = {name: frame[rows[name]] if name in rows else frame for name, frame in layers.items()}
+            ops = layers["operations"]
+            layers["operations"] = ops[[bool(keep[i]) for i in ops["_report"]]] if len(ops) else ops
+            results = [r for r, k in zip(results, keep, strict=True) if k]
+        start = self.reports + self.pending_reports
+        numbers = list(numbers) if numbers is not None else list(range(start, start + len(results)))
+        ops = layers["operations"]
+        if len(ops):
+            global_of = dict(zip(kept_local, numbers, strict=True))
+            ops = ops.copy()
+            ops["_report"] = [global_of[int(i)] for i in ops["_report"]]
+            layers["operations"] = ops
+        self.pending.append(layers)
+        self.pending_reports += len(results)
+        if self.pending_reports >= FLUSH_REPORTS:
             self.flush()
 
     def flush(self) -> None:
-        results, numbers = self.pending, self.pending_numbers
-        self.pending, self.pending_numbers = [], []
-        if not results:
+        chunks, self.pending, self.pending_reports = self.pending, [], 0
+        if not chunks:
             return
-        places, areas = place_layer(results), area_layer(results)
-        layers = {"places": places, "areas": areas, "uncertainty": uncertainty_layer(areas)}
-        self.operations.append(operation_layer(results, self.zones, numbers))
+        places = _concat([c["places"] for c in chunks], chunks[0]["places"])
+        areas = _concat([c["areas"] for c in chunks], chunks[0]["areas"])
+        layers = {"places": places, "areas": areas,
+                  "uncertainty": _concat([c["uncertainty"] for c in chunks], chunks[0]["uncertainty"])}
+        self.operations.append(_concat([c["operations"] for c in chunks], chunks[0]["operations"]))
         self.distinct.add(places)
-        reports = report_table(results)
+        reports = pd.concat([c["reports"] for c in chunks], ignore_index=True)
+        n_reports = len(reports)
         for name, stream in self.geojson.items():
             stream.add(layers[name])
         if self.gpkg is not None:
@@ -168,7 +208,7 @@ class Publisher:
                 self.area_bounds = b if self.area_bounds is None else [
                     min(self.area_bounds[0], b[0]), min(self.area_bounds[1], b[1]),
                     max(self.area_bounds[2], b[2]), max(self.area_bounds[3], b[3])]
-        self.reports += len(results)
+        self.reports += n_reports
         if self.for_map is not None:
             if "html" in self.formats and self.reports <= self.map_limit:
                 for name, frame in layers.items():
@@ -251,6 +291,8 @@ def _concat(frames: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoD
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=empty.crs)
 
 

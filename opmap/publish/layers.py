@@ -106,7 +106,9 @@ class DistinctPlaces:
         if not len(located):
             return self
         xs, ys = located.geometry.x.round(5), located.geometry.y.round(5)
-        for record, x, y in zip(located.to_dict("records"), xs, ys, strict=True):
+        wanted = [c for c in ("name", "type", "zone", "shown_as", "precision", "article", "title", "event_date",
+                              "geometry") if c in located.columns]
+        for record, x, y in zip(located[wanted].to_dict("records"), xs, ys, strict=True):
             key = (record["name"], x, y)
             group = self.groups.get(key)
             if group is None:
