@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from opmap.extract.dates import DayCue, unresolved_day_cues, year_from_url
-from opmap.model import ArticleResult, Place
+from opmap.model import Article, ArticleResult, Place
 from opmap.shapes import GEOD, main_place
 
 SAME_OPERATION_KM = 40.0
@@ -111,8 +111,12 @@ def _operation_places(result: ArticleResult) -> list[Place]:
 def dating_evidence(result: ArticleResult) -> ArticleResult:
     """What `infer_event_dates` reads of a dated report (its operation places, date, sides, id), without
     its text or areas: a run keeps this much of every report until the undated ones are dated."""
-    return replace(result, places=tuple(_operation_places(result)), areas=(),
-                   article=replace(result.article, text=""))
+    a, op = result.article, result.operation
+    places = tuple(replace(p, quote="", surfaces=(), offsets=(), line=(), source="", zone_basis="")
+                   for p in _operation_places(result))
+    sides = replace(op, support=(), force_sizes=(), casualties=(), destroyed=(), villages_cleared=()) if op else None
+    return replace(result, places=places, areas=(), warnings=(), operation=sides,
+                   article=Article(id=a.id, text="", path="", published=a.published))
 
 
 def _cell(lon: float, lat: float) -> tuple[int, int]:
