@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
+import traceback
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from opmap.errors import OpmapError
 
@@ -20,6 +24,7 @@ def _date(text: str) -> dt.date:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="opmap", description="Map reports of military and security "
                                      "operations in Iraq: places, reported areas, zones.")
+    parser.add_argument("--verbose", action="store_true", help="show the traceback of an unexpected error")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="read reports and publish the map, GeoJSON and GeoPackage")
     run.add_argument("paths", nargs="*", type=Path,
@@ -30,7 +35,13 @@ def _parser() -> argparse.ArgumentParser:
                           "its rows take precedence; may be repeated")
     run.add_argument("--zones", type=Path, default=None,
                      help="zone polygons (GeoJSON with a 'zone' property) instead of the approximate default")
+    run.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                     help="show the traceback of an unexpected error")
     run.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    run.add_argument("--max-report-size", type=int, default=None, metavar="BYTES",
+                     help="refuse a report (a file, or a line of a .jsonl) larger than this (default 5,000,000)")
+    run.add_argument("--report-budget", type=float, default=None, metavar="SECONDS",
+                     help="stop working on a report after this long, with a warning (default 30; 0: no limit)")
     run.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                      help="show on the map who held each disputed district on this date "
                           "(default: the latest event date of the run)")
@@ -69,7 +80,40 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; an unexpected error ends as one line (the traceback with --verbose), exit 3."""
     args = _parser().parse_args(argv)
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _terminated)  # so `finally` blocks remove temporary files
+    try:
+        return _command(args)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        if isinstance(exc, SystemExit) and exc.code != _TERMINATED:
+            raise
+        print("opmap: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.verbose:
+            traceback.print_exc()
+        print(f"opmap: unexpected error ({type(exc).__name__}: {printable(str(exc))[:300]}); nothing was replaced; "
+              "--verbose shows where", file=sys.stderr)
+        return 3
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+_TERMINATED = "terminated"
+
+
+def printable(text: str) -> str:
+    """One line with no control characters: text from files or servers never drives the terminal."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(_TERMINATED)
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "zones":
         return _zones(args)
     if args.command == "gazetteer":
@@ -84,18 +128,20 @@ def main(argv: list[str] | None = None) -> int:
             online = OnlineSettings(args.online, args.online_domain, args.user_agent)
         else:
             online = settings_from_config()
+        limits: dict[str, Any] = {}
+        if args.max_report_size is not None:
+            limits["max_report_bytes"] = args.max_report_size
+        if args.report_budget is not None:
+            limits["budget_s"] = args.report_budget or None
         summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online,
-                      self_contained=args.self_contained, as_of=args.as_of)
+                      self_contained=args.self_contained, as_of=args.as_of, **limits)
     except OpmapError as exc:
-        print(f"opmap: {exc}", file=sys.stderr)
+        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("opmap: interrupted; earlier outputs are unchanged", file=sys.stderr)
-        return 130
     for line in summary.errors:
-        print(f"opmap: error: {line}", file=sys.stderr)
+        print(f"opmap: error: {printable(line)}", file=sys.stderr)
     for line in summary.warnings:
-        print(f"opmap: warning: {line}", file=sys.stderr)
+        print(f"opmap: warning: {printable(line)}", file=sys.stderr)
     if not summary.results:
         print("opmap: no report could be read; nothing written", file=sys.stderr)
         return 2
@@ -116,7 +162,7 @@ def _zones(args: argparse.Namespace) -> int:
         else:
             built = boundaries.fetch(args.source, args.url, args.out, args.table)
     except OpmapError as exc:
-        print(f"opmap: {exc}", file=sys.stderr)
+        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
         return 2
     for note in built.notes:
         print(f"opmap: note: {note}", file=sys.stderr)
@@ -137,7 +183,7 @@ def _zones_as_of(args: argparse.Namespace) -> int:
     try:
         path = write_line_as_of(date, args.out, args.zones)
     except OpmapError as exc:
-        print(f"opmap: {exc}", file=sys.stderr)
+        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
         return 2
     print(f"opmap: disputed districts as of {date} -> {path}")
     return 0
@@ -149,7 +195,7 @@ def _gazetteer(args: argparse.Namespace) -> int:
     try:
         target, count = import_geonames_dump(args.dump)
     except OpmapError as exc:
-        print(f"opmap: {exc}", file=sys.stderr)
+        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
         return 2
     print(f"opmap: {count} GeoNames places from {args.dump} -> {target}; the index rebuilds on the next run")
     return 0

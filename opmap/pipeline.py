@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opmap.budget import OverBudget, time_budget
 from opmap.control import ControlMap, districts_for
 from opmap.errors import InputError
 from opmap.extract.areas import find_areas
@@ -23,7 +24,7 @@ from opmap.gazetteer import GazetteerIndex, load_index
 from opmap.grouping import group_operations
 from opmap.model import Article, ArticleResult
 from opmap.online import OnlineGeocoder, OnlineSettings, locate_online
-from opmap.reading import read_articles
+from opmap.reading import MAX_REPORT_BYTES, read_articles, unique_ids
 from opmap.resolve import resolve
 from opmap.shapes import shape_area
 from opmap.zones import ZoneMap, classify_places, infer_unlocated_zones
@@ -31,6 +32,7 @@ from opmap.zones import ZoneMap, classify_places, infer_unlocated_zones
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"
 DEFAULT_OUT = ROOT / "maps"
+REPORT_BUDGET_S = 30.0  # a report still running after this long is stopped with a warning
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+
+    def add(self, result: ArticleResult) -> None:
+        """Take one report's result: its warnings always, its content unless processing failed."""
+        self.warnings.extend(result.warnings)
+        if not result.failed:
+            self.results.append(result)
 
     @property
     def n_places(self) -> int:
@@ -90,23 +98,42 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     return ArticleResult(article, tuple(places), areas, date, basis, warnings, operation)
 
 
+def process_safely(article: Article, resources: Resources,
+                   budget_s: float | None = REPORT_BUDGET_S) -> ArticleResult:
+    """`process_article` that never raises: an error, or running past `budget_s` seconds (enforced in
+    the main thread of any process), gives a failed result with one warning naming file and report."""
+    try:
+        with time_budget(budget_s):
+            return process_article(article, resources)
+    except OverBudget as exc:
+        problem = str(exc)
+    except Exception as exc:  # one report's bug or input must not stop the run
+        problem = f"could not be processed ({type(exc).__name__}: {_one_line(str(exc))})"
+    return ArticleResult(article, (), (), None, "", (f"{article.path}: report {article.id!r} {problem}; "
+                                                     "skipped",), None, failed=True)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
+
+
 def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
         zones: Path | None = None, progress: Callable[[str], None] | None = None,
         write: bool = True, online: OnlineSettings | None = None, self_contained: bool = False,
-        as_of: dt.date | None = None) -> RunSummary:
+        as_of: dt.date | None = None, max_report_bytes: int = MAX_REPORT_BYTES,
+        budget_s: float | None = REPORT_BUDGET_S) -> RunSummary:
     """Read every report under `paths` (default: the shipped examples) and publish to `out`; the map
     shows who held the disputed districts on `as_of` (default: the latest event date of the run)."""
     started = time.perf_counter()
     paths = list(paths) or [EXAMPLES]
     resources = Resources.load(gazetteers, zones, online)
     summary = RunSummary()
-    for item in read_articles(paths, summary.warnings):
+    for item in unique_ids(read_articles(paths, summary.warnings, max_report_bytes), summary.warnings):
         if isinstance(item, InputError):
             summary.errors.append(str(item))
             continue
-        result = process_article(item, resources)
-        summary.results.append(result)
-        summary.warnings.extend(result.warnings)
+        summary.add(process_safely(item, resources, budget_s))
         if progress:
             progress(item.id)
     if resources.online is not None and resources.online.failed:
