@@ -24,8 +24,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
 ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
-_NAME = r"(?:(?:al|el|Al|El)[-‐ ])?[A-Z][\w'’‐-]*(?:\s+(?:(?:al|el)[-‐])?[A-Z][\w'’‐-]*){0,3}"
-_LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME})*"
+# Every repetition is bounded (a word of at most 41 characters, a list of at most 40 names), so no
+# pattern built from these can backtrack beyond a constant per position: matching stays linear.
+_WORD = r"[A-Z][\w'’‐-]{0,40}"
+_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s{{1,20}}(?:(?:al|el)[-‐])?{_WORD}){{0,3}}"
+_LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{0,40}}"
 CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
@@ -87,7 +90,7 @@ _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|ar
                          r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
                          r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
-_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
+_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME}){{1,40}},?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
 CUE_HINTS = {"area": ("area", "valley", "bridge", "oil", "plain", "air", "crossing", "junction", "checkpoint"),
              "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
