@@ -41,7 +41,7 @@ def _name(rng: random.Random) -> str:
     if roll < 0.8:
         return rng.choice(UNKNOWN)
     if roll < 0.9:
-        return "Al-" * rng.randint(1, 400) + rng.choice(KNOWN)
+        return "Al-" * (rng.randint(1, 400) if rng.random() < 0.1 else rng.randint(1, 5)) + rng.choice(KNOWN)
     return " ".join(rng.choice(KNOWN + UNKNOWN) for _ in range(rng.randint(2, 12)))
 
 
@@ -52,7 +52,8 @@ def _area_sentence(rng: random.Random) -> str:
 
 
 def _list_sentence(rng: random.Random) -> str:
-    villages = ", ".join(f"the village of {_name(rng)}" for _ in range(rng.randint(2, 800)))
+    count = rng.randint(2, 800) if rng.random() < 0.05 else rng.randint(2, 30)
+    villages = ", ".join(f"the village of {_name(rng)}" for _ in range(count))
     return f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {villages} and an area of {rng.choice(NUMBERS)} " \
            f"{rng.choice(UNITS)}."
 

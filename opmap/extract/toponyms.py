@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from opmap.extract.sentences import Sentences
@@ -153,8 +155,49 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+class Spans:
+    """Character spans kept sorted, so 'does anything overlap / contain this?' looks only at the
+    spans that start nearby: a report's cost stays linear in its mentions, however long its lists."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.items: list[tuple[int, int]] = []
+        self.longest = 0
+        self.extend(spans)
+
+    def append(self, span: tuple[int, int]) -> None:
+        insort(self.items, span)
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def extend(self, spans: Iterable[tuple[int, int]]) -> None:
+        for span in spans:
+            self.append(span)
+
+    def _near(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that start in [start - longest, end]: the only ones that can meet [start, end)."""
+        low = bisect_left(self.items, (start - self.longest, -1))
+        high = bisect_right(self.items, (end, end + self.longest + 1))
+        return self.items[low:high]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self._near(start, end))
+
+    def covers(self, position: int) -> bool:
+        return any(s <= position < e for s, e in self._near(position, position + 1))
+
+    def within(self, start: int, end: int) -> bool:
+        """Some span contains [start, end)."""
+        return any(s <= start and end <= e for s, e in self._near(start, end))
+
+    def inside(self, start: int, end: int) -> bool:
+        """Some span lies inside [start, end)."""
+        return any(start <= s and e <= end for s, e in self._near(start, end))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _inside(spans: Spans, start: int, end: int) -> bool:
+    return spans.within(start, end)
 
 
 def _dateline_end(text: str) -> int:
@@ -166,10 +209,10 @@ def _dateline_end(text: str) -> int:
 def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> list[Mention]:
     """Every place mention in the text, in reading order."""
     tokens = tokenize(text)
-    orgs = organisation_spans(text, tokens)
+    orgs = Spans(organisation_spans(text, tokens))
     dateline = _dateline_end(text)
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for m in ROAD.finditer(text):
         entries = road_between(m.group(1), index) or tuple(index.lookup(name_key(m.group(1))))
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
@@ -178,8 +221,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     first_words = index.first_words
     while i < len(tokens):
         key = tokens[i].key
-        if (key not in first_words and key not in ARTICLES) or (taken and any(
-                s <= tokens[i].start < e for s, e in taken)):
+        if (key not in first_words and key not in ARTICLES) or (taken and taken.covers(tokens[i].start)):
             i += 1
             continue
         found = _match_at(text, tokens, i, index)
@@ -205,16 +247,32 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     mentions.extend(listed)
     taken.extend((m.start, m.end) for m in listed)
     mentions.extend(_variant_mentions(text, tokens, index, sentences, taken, orgs))
+    # mentions by serial number (insertion order kept), found by span through a sorted index
+    current = dict(enumerate(mentions))
+    by_span: dict[tuple[int, int], list[int]] = {}
+    for serial, known in current.items():
+        by_span.setdefault((known.start, known.end), []).append(serial)
+    next_serial = len(current)
+    spans = Spans(by_span)
     for cued in _cued_mentions(text, index, sentences, orgs):
-        overlapping = [m for m in mentions if m.start < cued.end and cued.start < m.end]
-        same = [m for m in overlapping if (m.start, m.end) == (cued.start, cued.end) and not m.cue]
+        near = dict.fromkeys(spans._near(cued.start, cued.end))
+        overlapping = [k for span in near for k in by_span.get(span, ()) if k in current
+                       and current[k].start < cued.end and cued.start < current[k].end]
+        same = [k for k in overlapping if (current[k].start, current[k].end) == (cued.start, cued.end)
+                and not current[k].cue]
         if same:  # a known name in a cue ('the villages of Hilwan'): it keeps its match, learns its cue
-            mentions = [replace(m, cue=cued.cue) if m in same else m for m in mentions]
-        elif all(cued.start <= m.start and m.end <= cued.end and m.end - m.start < cued.end - cued.start
-                 and m.cue != "road" for m in overlapping):
-            mentions = [m for m in mentions if m not in overlapping]
-            mentions.append(cued)
-    mentions.sort(key=lambda m: m.start)
+            for k in same:
+                current[k] = replace(current[k], cue=cued.cue)
+        elif all(cued.start <= current[k].start and current[k].end <= cued.end
+                 and current[k].end - current[k].start < cued.end - cued.start
+                 and current[k].cue != "road" for k in overlapping):
+            for k in overlapping:
+                del current[k]
+            current[next_serial] = cued
+            by_span.setdefault((cued.start, cued.end), []).append(next_serial)
+            next_serial += 1
+            spans.append((cued.start, cued.end))
+    mentions = sorted(current.values(), key=lambda m: m.start)
     return [replace(m, role=_role(text, m, mentions) if m.role != "dateline" else m.role,
                     offset_from=_offset_from(text, m, mentions)) for m in mentions]
 
@@ -224,7 +282,9 @@ def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[
     m = _LOCATED_BY.match(text, mention.end)
     if not m:
         return None
-    anchor = next((a for a in mentions if m.end() <= a.start <= m.end() + 40), None)
+    first = bisect_left(mentions, m.end(), key=lambda a: a.start)
+    anchor = next((a for a in itertools.takewhile(lambda a: a.start <= m.end() + 40, mentions[first:])
+                   if m.end() <= a.start), None)
     if anchor is None:
         return None
     km = float(m.group("distance")) * (1.609344 if m.group("unit").lower().startswith("mi") else 1.0)
@@ -237,8 +297,9 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
     """actor for a metonym ('Baghdad said', 'Erbil and Baghdad agreed', 'disputed by Baghdad and
     Erbil'); operation where the sentence reports action; mentioned otherwise."""
     after = text[mention.end:mention.end + 60]
-    follower = next((m for m in mentions if m.start >= mention.end and m.start - mention.end <= 6
-                     and text[mention.end:m.start].strip(" ,") in ("and", "&")), None)
+    first = bisect_left(mentions, mention.end, key=lambda m: m.start)
+    follower = next((m for m in itertools.takewhile(lambda m: m.start - mention.end <= 6, mentions[first:])
+                     if m.start >= mention.end and text[mention.end:m.start].strip(" ,") in ("and", "&")), None)
     if follower is not None:
         after = text[follower.end:follower.end + 60]
     before = text[max(0, mention.start - 40):mention.start]
@@ -347,25 +408,25 @@ def _capitalised_sentence_start(text: str, token: Token) -> bool:
 
 
 def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, mentions: list[Mention],
-                   orgs: list[tuple[int, int]]) -> list[Mention]:
+                   orgs: Spans) -> list[Mention]:
     """In a list of three or more capitalised names ('In Hawija, Zab, Rashad and Abasiya') of which
     one is a known place, or that ends 'and some other areas', the names are places, even when the
     gazetteer lacks them."""
     found: list[Mention] = []
-    known = [(m.start, m.end) for m in mentions]
+    known = Spans((m.start, m.end) for m in mentions)
     for m in _NAME_LIST.finditer(text):
         listed = m.group(0)[:m.start("others") - m.start()] if m.group("others") else m.group(0)
         items = _list_items(listed, m.start())
         if len(items) < 3:
             continue
         spans = [(start, start + len(name)) for name, start in items]
-        if not m.group("others") and not any(any(s <= ks and ke <= e for ks, ke in known) for s, e in spans):
+        if not m.group("others") and not any(known.inside(s, e) for s, e in spans):
             continue  # a list is of places when it holds a known place, or ends 'and other areas'
         items = [(n, st) for n, st in items if not re.fullmatch(r"(?:and\s+)?", n)]
         spans = [(start, start + len(name)) for name, start in items]
         for (name, _), (s, e) in zip(items, spans, strict=True):
             key = name_key(name)
-            if any(ks < e and s < ke for ks, ke in known) or _inside(orgs, s, e) or not key \
+            if known.overlaps(s, e) or _inside(orgs, s, e) or not key \
                     or key in NOT_PLACE_NAMES or name.isupper() or key.split()[0] in NOT_PLACE_NAMES:
                 continue
             entries = index.lookup(key) or index.variants(name, frozenset({"settlement"}))
@@ -375,7 +436,7 @@ def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, menti
 
 
 def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sentences: Sentences,
-                      taken: list[tuple[int, int]], orgs: list[tuple[int, int]]) -> list[Mention]:
+                      taken: Spans, orgs: Spans) -> list[Mention]:
     """Spellings the tables lack ('Khaniqain', 'Kifiri'), accepted only on strong evidence: a
     capitalised word after a place preposition, not an English word, one close candidate."""
     found: list[Mention] = []
@@ -389,7 +450,7 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
             if any(not _joined(text, a, b) for a, b in itertools.pairwise(span)):
                 continue
             start, end = span[0].start, span[-1].end
-            if any(s < end and start < e for s, e in taken) or _inside(orgs, start, end):
+            if taken.overlaps(start, end) or _inside(orgs, start, end):
                 continue
             if j_next_is_name(text, tokens, i + length - 1) or index.lookup(name_key(text[start:end])):
                 continue  # a name the tables know was already accepted or rejected by the exact pass
@@ -409,12 +470,12 @@ def j_next_is_name(text: str, tokens: list[Token], j: int) -> bool:
 
 
 def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
-                     taken: list[tuple[int, int]]) -> list[Mention]:
+                     taken: Spans) -> list[Mention]:
     """'the Turkish border' names Turkey: a country adjective before border or frontier."""
     found = []
     for m in _BORDER.finditer(text):
         entries = tuple(index.lookup(name_key(DEMONYMS[m.group(1).lower()])))
-        if entries and not any(s < m.end() and m.start() < e for s, e in taken):
+        if entries and not taken.overlaps(m.start(), m.end()):
             found.append(Mention(m.group(0), m.start(), m.end(), sentences.at(m.start()), entries, cue="border"))
             taken.append((m.start(), m.end()))
     return found
@@ -444,7 +505,7 @@ def _match_at(text: str, tokens: list[Token], i: int,
 
 
 def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
-                   orgs: list[tuple[int, int]]) -> list[Mention]:
+                   orgs: Spans) -> list[Mention]:
     """Capitalised names introduced by a place cue ('the villages of X, Y and Z', 'Mount X')."""
     found: list[Mention] = []
     seen: set[tuple[int, int]] = set()
