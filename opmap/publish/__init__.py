@@ -12,11 +12,11 @@ from typing import Any
 
 import geopandas as gpd
 
-from opmap.errors import OpmapError
 from opmap.model import ArticleResult
 from opmap.publish.files import write_csv, write_geojson, write_geopackage
 from opmap.publish.layers import area_layer, place_layer, uncertainty_layer, zone_layer
 from opmap.publish.operations import acled_table, operation_layer
+from opmap.publish.output_folder import replaced_as_a_set
 from opmap.publish.qgis_project import write_project
 from opmap.publish.styles import default_styles
 from opmap.publish.web_map import write_map
@@ -29,11 +29,15 @@ PROJECT_ORDER = ("operations", "places", "areas", "uncertainty", "zones")  # QGI
 def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool = False,
             control_line: dict[str, Any] | None = None) -> list[Path]:
     """Write one GeoJSON per layer, operations.csv, opmap.gpkg with default styles, opmap.qgs and
-    map.html (with every script and style inlined when `self_contained`) to `out`."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OpmapError(f"{out}: cannot create the output folder ({exc.strerror})") from exc
+    map.html (with every script and style inlined when `self_contained`) to `out`, replacing the
+    folder's earlier outputs as a set (see opmap.publish.output_folder)."""
+    with replaced_as_a_set(out) as staging:
+        written = _write_all(results, zones, staging, self_contained, control_line)
+    return [out / path.name for path in written]
+
+
+def _write_all(results: Sequence[ArticleResult], zones: ZoneMap, out: Path, self_contained: bool,
+               control_line: dict[str, Any] | None) -> list[Path]:
     places, areas = place_layer(results), area_layer(results)
     layers = {"zones": zone_layer(zones), "places": places, "areas": areas,
               "operations": operation_layer(results, zones), "uncertainty": uncertainty_layer(areas)}

@@ -55,10 +55,27 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], target: Path,
     return atomic_write(target, write)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: object) -> object:
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe (OWASP's rule for
+    CSV injection); everything else is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(frame: gpd.GeoDataFrame, target: Path) -> Path:
-    """A CSV table with the geometry as a WKT column first (GDAL's CSV driver, GEOMETRY=AS_WKT)."""
+    """A CSV table with the geometry as a WKT column first (GDAL's CSV driver, GEOMETRY=AS_WKT); text
+    cells that start like a formula (= + - @ tab CR) are neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if column != safe.geometry.name and safe[column].dtype == object:
+            safe[column] = safe[column].map(neutralised)
+
     def write(path: Path) -> None:
-        pyogrio.write_dataframe(frame, path, driver="CSV", GEOMETRY="AS_WKT")
+        pyogrio.write_dataframe(safe, path, driver="CSV", GEOMETRY="AS_WKT")
 
     return atomic_write(target, write)
 
