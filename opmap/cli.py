@@ -127,7 +127,10 @@ def _command(args: argparse.Namespace) -> int:
         elif args.online:
             online = OnlineSettings(args.online, args.online_domain, args.user_agent)
         else:
-            online = settings_from_config()
+            config_problems: list[str] = []
+            online = settings_from_config(problems=config_problems)
+            for line in config_problems:
+                print(f"opmap: warning: {printable(line)}", file=sys.stderr)
         limits: dict[str, Any] = {}
         if args.max_report_size is not None:
             limits["max_report_bytes"] = args.max_report_size

@@ -44,12 +44,15 @@ class Resources:
     zones: ZoneMap
     online: OnlineGeocoder | None = None
     control: ControlMap | None = None  # who held each disputed district when (opmap.control)
+    problems: tuple[str, ...] = ()  # bad rows of the option files, each skipped (one line each)
 
     @classmethod
     def load(cls, gazetteers: Sequence[Path] = (), zones: Path | None = None,
              online: OnlineSettings | None = None) -> Resources:
-        return cls(load_index(gazetteers), ZoneMap.load(zones), OnlineGeocoder(online) if online else None,
-                   ControlMap.load(districts_for(zones)))
+        problems: list[str] = []
+        return cls(load_index(gazetteers, problems=problems), ZoneMap.load(zones, problems),
+                   OnlineGeocoder(online) if online else None, ControlMap.load(districts_for(zones)),
+                   tuple(problems))
 
 
 @dataclass
@@ -129,6 +132,7 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
     paths = list(paths) or [EXAMPLES]
     resources = Resources.load(gazetteers, zones, online)
     summary = RunSummary()
+    summary.errors.extend(resources.problems)
     for item in unique_ids(read_articles(paths, summary.warnings, max_report_bytes), summary.warnings):
         if isinstance(item, InputError):
             summary.errors.append(str(item))
@@ -136,6 +140,8 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
         summary.add(process_safely(item, resources, budget_s))
         if progress:
             progress(item.id)
+    if resources.online is not None:
+        summary.warnings.extend(dict.fromkeys(resources.online.rejected))
     if resources.online is not None and resources.online.failed:
         summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
                                 "the offline answers stand")
