@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opmap.budget import OverBudget, time_budget
+from opmap.conflicts import flag_conflicting_figures
 from opmap.control import ControlMap, districts_for
 from opmap.errors import InputError
 from opmap.extract.areas import find_areas
@@ -145,7 +146,7 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
     if resources.online is not None and resources.online.failed:
         summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
                                 "the offline answers stand")
-    summary.results = group_operations(summary.results)
+    summary.results = group_operations(flag_conflicting_figures(summary.results, summary.warnings))
     if write and summary.results:
         from opmap.publish import publish
 

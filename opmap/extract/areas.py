@@ -276,7 +276,7 @@ def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list
     previous_end: int | None = None
     for m in AREA.finditer(text):
         value = parse_number(m.group("value"))
-        if value is None or value <= 0:
+        if value is None or value < 0:  # a zero figure is kept: shapes flags it, draws nothing
             continue
         if _in_conversion(text, m.start(), previous_end):
             previous_end = m.end()

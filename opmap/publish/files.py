@@ -69,9 +69,11 @@ def neutralised(value: object) -> object:
 def write_csv(frame: gpd.GeoDataFrame, target: Path) -> Path:
     """A CSV table with the geometry as a WKT column first (GDAL's CSV driver, GEOMETRY=AS_WKT); text
     cells that start like a formula (= + - @ tab CR) are neutralised."""
+    import pandas as pd
+
     safe = frame.copy()
     for column in safe.columns:
-        if column != safe.geometry.name and safe[column].dtype == object:
+        if column != safe.geometry.name and not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(neutralised)
 
     def write(path: Path) -> None:
