@@ -16,6 +16,7 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from opmap.extract.sentences import Sentences
 from opmap.gazetteer import NOT_PLACE_NAMES, GazetteerIndex
@@ -305,9 +306,15 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
     before = text[max(0, mention.start - 40):mention.start]
     if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
         return "actor"
-    if OPERATION_WORDS.search(mention.sentence):
+    if _reports_action(mention.sentence):
         return "operation"
     return "mentioned"
+
+
+@lru_cache(maxsize=256)
+def _reports_action(sentence: str) -> bool:
+    """Whether a sentence reports action; asked once per sentence, not once per name in it."""
+    return OPERATION_WORDS.search(sentence) is not None
 
 
 def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int, end: int,
