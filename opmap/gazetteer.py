@@ -8,6 +8,7 @@ run loads it instead of parsing GeoNames' JSON; a tampered or half-written cache
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -16,6 +17,7 @@ import math
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -345,6 +347,7 @@ def default_sources() -> list[GeoNamesCitiesSource | CsvSource]:
 
 
 CACHE_FORMAT = "opmap-gazetteer-index/2"
+STALE_TEMPORARY_S = 600.0  # a cache being written for longer than this was left by a killed run
 
 
 def load_index(user_tables: Iterable[Path] = (), use_cache: bool = True,
@@ -424,6 +427,10 @@ def _write_cache(cache: Path, index: GazetteerIndex, fingerprint: str) -> None:
     temporary = None
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cache.parent.glob(".gazetteer-*.tmp"):  # left by a run killed while writing
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > STALE_TEMPORARY_S:
+                    stale.unlink()
         handle, name = tempfile.mkstemp(prefix=f".{cache.stem}-", suffix=".tmp", dir=cache.parent)
         temporary = Path(name)
         with os.fdopen(handle, "wb") as out:
