@@ -84,7 +84,7 @@ def _locked(out: Path) -> Iterator[None]:
 @contextmanager
 def replaced_as_a_set(out: Path) -> Iterator[Path]:
     """Yield an empty staging folder; when the body ends without error it becomes `out`."""
-    out = Path(os.path.abspath(out))
+    out = Path(os.path.realpath(out))  # a symlinked DIR: its target folder is the one replaced
     if out.exists() and not out.is_dir():
         raise OpmapError(f"{out}: exists and is not a folder")
     try:
