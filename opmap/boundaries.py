@@ -27,10 +27,11 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from opmap.errors import DataError, OpmapError
+from opmap.shipped import shipped
 from opmap.spelling import key_similarity, name_key, skeleton
 from opmap.zones import ZONE_NAMES, user_zones_path
 
-ZONE_TABLE = Path(__file__).resolve().parent.parent / "data" / "zones" / "districts.csv"
+ZONE_TABLE = shipped("zones", "districts.csv")
 DECIMALS = 6
 # Where `opmap zones fetch` downloads from when no --url is given. geoBoundaries' API answers with
 # JSON naming the GeoJSON download; HDX's CKAN API lists the COD-AB resources (we take the

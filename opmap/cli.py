@@ -1,17 +1,65 @@
-"""The command line: parse arguments, call the pipeline, report; no logic of its own."""
+"""The command line: parse arguments, call the pipeline, report; no logic of its own.
+
+Diagnostics go through `logging` (logger `opmap`) to stderr as one `opmap: ...` line each: -q/--quiet
+keeps only problems, -v/--verbose adds debug lines. The progress bar appears on a terminal only.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import signal
 import sys
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from opmap import __version__
 from opmap.errors import OpmapError
+
+log = logging.getLogger("opmap")
+PREFIXES = {logging.DEBUG: "debug: ", logging.INFO: "", logging.WARNING: "warning: ", logging.ERROR: "error: ",
+            logging.CRITICAL: ""}
+
+
+class _LineFormatter(logging.Formatter):
+    """`opmap: warning: <message>`, one line per record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"opmap: {PREFIXES.get(record.levelno, '')}{printable(record.getMessage())}"
+
+
+def printable(text: str) -> str:
+    """One line with no control characters: text from files or servers never drives the terminal."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever `sys.stderr` is when a line is logged (not when the handler was made)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(self.format(record), file=sys.stderr)
+        except Exception:
+            self.handleError(record)
+
+
+def _configure_logging(quiet: bool, verbose: bool) -> None:
+    handler = _StderrHandler()
+    handler.setFormatter(_LineFormatter())
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    """A command's result line on stdout, unless --quiet."""
+    if not args.quiet:
+        print(line)
 
 
 def _date(text: str) -> dt.date:
@@ -24,20 +72,22 @@ def _date(text: str) -> dt.date:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="opmap", description="Map reports of military and security "
                                      "operations in Iraq: places, reported areas, zones.")
-    parser.add_argument("--verbose", action="store_true", help="show the traceback of an unexpected error")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="also print debug lines (timings, sources)")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="read reports and publish the map, GeoJSON and GeoPackage")
+    run = commands.add_parser("run", parents=[common], help="read reports and publish the map, GeoJSON and GeoPackage")
     run.add_argument("paths", nargs="*", type=Path,
-                     help="report files (.txt, .html, .jsonl) or folders of them (default: data/examples)")
-    run.add_argument("--out", type=Path, default=None, help="output folder (default: maps/)")
+                     help="report files (.txt, .html, .jsonl) or folders of them (default: the example reports "
+                          "shipped with opmap)")
+    run.add_argument("--out", type=Path, default=None, help="output folder (default: ./maps)")
     run.add_argument("--gazetteer", type=Path, action="append", default=[],
                      help="your own gazetteer CSV (same columns as data/gazetteer/curated.csv); "
                           "its rows take precedence; may be repeated")
     run.add_argument("--zones", type=Path, default=None,
                      help="zone polygons (GeoJSON with a 'zone' property) instead of the approximate default")
-    run.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
-                     help="show the traceback of an unexpected error")
-    run.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     run.add_argument("--max-report-size", type=int, default=None, metavar="BYTES",
                      help="refuse a report (a file, or a line of a .jsonl) larger than this (default 5,000,000)")
     run.add_argument("--report-budget", type=float, default=None, metavar="SECONDS",
@@ -46,7 +96,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="show on the map who held each disputed district on this date "
                           "(default: the latest event date of the run)")
     run.add_argument("--self-contained", action="store_true",
-                     help="write map.html as one file with Leaflet and every script inlined (no network but tiles)")
+                     help="(the default now) map.html as one file with Leaflet and every script inlined")
+    run.add_argument("--cdn", action="store_true",
+                     help="map.html loads Leaflet from a CDN instead of carrying it inline (smaller, needs network)")
     run.add_argument("--online", nargs="?", const="nominatim", default=None, metavar="PROVIDER",
                      help="also ask an online geocoder (geopy provider name; default nominatim) for places "
                           "the offline gazetteer cannot locate; off unless given")
@@ -55,13 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--user-agent", default=None, help="User-Agent for the online geocoder (Nominatim requires one)")
     zones = commands.add_parser("zones", help="build zone polygons from authoritative admin boundaries")
     zones_commands = zones.add_subparsers(dest="zones_command", required=True)
-    build = zones_commands.add_parser("build", help="dissolve an admin boundary file (OCHA COD-AB ADM2/ADM3, "
+    build = zones_commands.add_parser("build", parents=[common], help="dissolve an admin boundary file (OCHA COD-AB ADM2/ADM3, "
                                       "geoBoundaries) into zones that opmap run then uses")
     build.add_argument("--admin", type=Path, required=True, help="any OGR-readable file of districts or sub-districts")
-    fetch = zones_commands.add_parser("fetch", help="download OCHA COD-AB or geoBoundaries for Iraq, then build")
+    fetch = zones_commands.add_parser("fetch", parents=[common], help="download OCHA COD-AB or geoBoundaries for Iraq, then build")
     fetch.add_argument("--source", choices=("ocha", "geoboundaries"), default="ocha")
     fetch.add_argument("--url", default=None, help="download from this URL instead of the source's public one")
-    as_of = zones_commands.add_parser("as-of", help="write the disputed districts with who held each on a date")
+    as_of = zones_commands.add_parser("as-of", parents=[common], help="write the disputed districts with who held each on a date")
     as_of.add_argument("date", help="YYYY-MM-DD")
     as_of.add_argument("--zones", type=Path, default=None,
                        help="zones whose district cells to use (default: the ones opmap run would use)")
@@ -73,15 +125,21 @@ def _parser() -> argparse.ArgumentParser:
                          help="zones GeoJSON to write (default: the user data folder, where opmap run finds it)")
     gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer")
     gazetteer_commands = gazetteer.add_subparsers(dest="gazetteer_command", required=True)
-    geonames = gazetteer_commands.add_parser("import-geonames",
+    geonames = gazetteer_commands.add_parser("import-geonames", parents=[common],
                                              help="load a GeoNames country dump (e.g. IQ.txt) into the local index")
     geonames.add_argument("dump", type=Path)
+    dumps = gazetteer_commands.add_parser(
+        "fetch", parents=[common], help="download GeoNames country dumps (e.g. IQ SY TR IR) and import them (CC BY 4.0)")
+    dumps.add_argument("countries", nargs="+", metavar="COUNTRY", help="two-letter country codes")
+    dumps.add_argument("--url", default=None,
+                       help="where the dumps are (default https://download.geonames.org/export/dump/)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command; an unexpected error ends as one line (the traceback with --verbose), exit 3."""
     args = _parser().parse_args(argv)
+    _configure_logging(args.quiet, args.verbose)
     previous = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGTERM, _terminated)  # so `finally` blocks remove temporary files
     try:
@@ -89,24 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, SystemExit) as exc:
         if isinstance(exc, SystemExit) and exc.code != _TERMINATED:
             raise
-        print("opmap: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        log.critical("interrupted; earlier outputs are unchanged")
         return 130
     except Exception as exc:
         if args.verbose:
             traceback.print_exc()
-        print(f"opmap: unexpected error ({type(exc).__name__}: {printable(str(exc))[:300]}); nothing was replaced; "
-              "--verbose shows where", file=sys.stderr)
+        log.critical("unexpected error (%s: %s); nothing was replaced; --verbose shows where",
+                     type(exc).__name__, printable(str(exc))[:300])
         return 3
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 _TERMINATED = "terminated"
-
-
-def printable(text: str) -> str:
-    """One line with no control characters: text from files or servers never drives the terminal."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:
@@ -120,7 +173,7 @@ def _command(args: argparse.Namespace) -> int:
         return _gazetteer(args)
     try:
         from opmap.online import OnlineSettings, settings_from_config
-        from opmap.pipeline import DEFAULT_OUT, run
+        from opmap.pipeline import DEFAULT_OUT, EXAMPLES, run
 
         if args.offline:
             online = None
@@ -130,28 +183,46 @@ def _command(args: argparse.Namespace) -> int:
             config_problems: list[str] = []
             online = settings_from_config(problems=config_problems)
             for line in config_problems:
-                print(f"opmap: warning: {printable(line)}", file=sys.stderr)
+                log.warning("%s", line)
         limits: dict[str, Any] = {}
         if args.max_report_size is not None:
             limits["max_report_bytes"] = args.max_report_size
         if args.report_budget is not None:
             limits["budget_s"] = args.report_budget or None
-        summary = run(args.paths, args.out, gazetteers=args.gazetteer, zones=args.zones, online=online,
-                      self_contained=args.self_contained, as_of=args.as_of, **limits)
+        paths = args.paths or [EXAMPLES]
+        out = args.out or DEFAULT_OUT
+        log.debug("mapping %s into %s", ", ".join(map(str, paths)), out.resolve())
+        with _progress_bar(args.quiet) as progress:
+            summary = run(paths, out, gazetteers=args.gazetteer, zones=args.zones, online=online,
+                          cdn=args.cdn and not args.self_contained, as_of=args.as_of, progress=progress, **limits)
     except OpmapError as exc:
-        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
+        log.critical("%s", exc)
+        return 2
+    for line in summary.warnings:
+        log.warning("%s", line)
+    if not summary.results:
+        *earlier, last = summary.errors or ["no report could be read"]
+        for line in earlier:
+            log.error("%s", line)
+        log.error("%s; nothing written", last)
         return 2
     for line in summary.errors:
-        print(f"opmap: error: {printable(line)}", file=sys.stderr)
-    for line in summary.warnings:
-        print(f"opmap: warning: {printable(line)}", file=sys.stderr)
-    if not summary.results:
-        print("opmap: no report could be read; nothing written", file=sys.stderr)
-        return 2
-    if not args.quiet:
-        print(f"opmap: {len(summary.results)} reports, {summary.n_places} places, {summary.n_areas} areas "
-              f"-> {args.out or DEFAULT_OUT} ({summary.seconds:.1f} s)")
+        log.error("%s", line)
+    _say(args, f"opmap: {len(summary.results)} reports, {summary.n_places} places, {summary.n_areas} areas "
+               f"-> {out} ({summary.seconds:.1f} s)")
     return 1 if summary.errors else 0
+
+
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A tqdm bar on stderr counting mapped reports, only when stderr is a terminal and not --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit=" reports", desc="opmap", file=sys.stderr, leave=False) as bar:
+        yield lambda _article: bar.update(1)
 
 
 def _zones(args: argparse.Namespace) -> int:
@@ -165,11 +236,11 @@ def _zones(args: argparse.Namespace) -> int:
         else:
             built = boundaries.fetch(args.source, args.url, args.out, args.table)
     except OpmapError as exc:
-        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
+        log.critical("%s", exc)
         return 2
     for note in built.notes:
-        print(f"opmap: note: {note}", file=sys.stderr)
-    print(f"opmap: {built.units} units -> {built.zones_path} (district cells: {built.districts_path})")
+        log.info("note: %s", note)
+    _say(args, f"opmap: {built.units} units -> {built.zones_path} (district cells: {built.districts_path})")
     return 0
 
 
@@ -181,26 +252,34 @@ def _zones_as_of(args: argparse.Namespace) -> int:
     try:
         date = dt.date.fromisoformat(args.date)
     except ValueError:
-        print(f"opmap: {args.date!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        log.critical("%r is not a date (YYYY-MM-DD)", args.date)
         return 2
     try:
         path = write_line_as_of(date, args.out, args.zones)
     except OpmapError as exc:
-        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
+        log.critical("%s", exc)
         return 2
-    print(f"opmap: disputed districts as of {date} -> {path}")
+    _say(args, f"opmap: disputed districts as of {date} -> {path}")
     return 0
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
-    from opmap.gazetteer import import_geonames_dump
+    from opmap.gazetteer import GEONAMES_ATTRIBUTION, GEONAMES_DUMPS, fetch_geonames, import_geonames_dump
 
     try:
-        target, count = import_geonames_dump(args.dump)
+        if args.gazetteer_command == "fetch":
+            print(f"opmap: {GEONAMES_ATTRIBUTION}")  # shown even with --quiet: the licence asks for it
+            imports = fetch_geonames(args.countries, args.url or GEONAMES_DUMPS)
+        else:
+            imports = [import_geonames_dump(args.dump)]
     except OpmapError as exc:
-        print(f"opmap: {printable(str(exc))}", file=sys.stderr)
+        log.critical("%s", exc)
         return 2
-    print(f"opmap: {count} GeoNames places from {args.dump} -> {target}; the index rebuilds on the next run")
+    for done in imports:
+        outside = f", {done.outside_box} of them outside the Iraq region box (kept)" if done.outside_box else ""
+        added = f"; {done.names_added} names new to the index" if args.gazetteer_command == "fetch" else ""
+        _say(args, f"opmap: {done.rows} GeoNames places{outside} -> {done.table}{added}")
+    _say(args, "opmap: the index rebuilds on the next run and uses them")
     return 0
 
 

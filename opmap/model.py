@@ -153,6 +153,8 @@ class Operation:
     destroyed: tuple[Figure, ...]
     villages_cleared: tuple[str, ...]
     operation_id: str = ""  # shared by the reports that tell the same operation
+    event_type: str = ""  # ACLED's event type ("Battles", ...) read from the report's words
+    sub_event_type: str = ""  # ACLED's sub-event type ("Government regains territory", ...)
 
 
 @dataclass(frozen=True)

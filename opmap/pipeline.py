@@ -1,16 +1,21 @@
 """The road from reports to map: read → extract → resolve → shape → classify → publish.
 
 `process_article` is the per-article function: pure, given the loaded `Resources`, so a process pool
-or a Dask bag can map it over a corpus. `run` is the Python API behind `opmap run`.
+or a Dask bag can map it over a corpus. `run` (reports on disk) and `parse` (one report as text) are the
+Python API behind `opmap run`; both return a `RunResult` whose layers are GeoDataFrames in EPSG:4326.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opmap.budget import OverBudget, time_budget
 from opmap.conflicts import flag_conflicting_figures
@@ -25,14 +30,19 @@ from opmap.gazetteer import GazetteerIndex, load_index
 from opmap.grouping import group_operations
 from opmap.model import Article, ArticleResult
 from opmap.online import OnlineGeocoder, OnlineSettings, locate_online
-from opmap.reading import MAX_REPORT_BYTES, read_articles, unique_ids
+from opmap.reading import MAX_REPORT_BYTES, parse_published, read_articles, unique_ids
 from opmap.resolve import resolve
 from opmap.shapes import shape_area
+from opmap.shipped import shipped
 from opmap.zones import ZoneMap, classify_places, infer_unlocated_zones
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "data" / "examples"
-DEFAULT_OUT = ROOT / "maps"
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+EXAMPLES = shipped("examples")  # the example reports `opmap run` maps when given no PATH
+DEFAULT_OUT = Path("maps")  # where `opmap run` writes when given no --out: ./maps of the current folder
+StrPath = str | os.PathLike[str]
+log = logging.getLogger(__name__)
 REPORT_BUDGET_S = 30.0  # a report still running after this long is stopped with a warning
 
 
@@ -48,23 +58,63 @@ class Resources:
     problems: tuple[str, ...] = ()  # bad rows of the option files, each skipped (one line each)
 
     @classmethod
-    def load(cls, gazetteers: Sequence[Path] = (), zones: Path | None = None,
+    def load(cls, gazetteers: Sequence[StrPath] = (), zones: StrPath | None = None,
              online: OnlineSettings | None = None) -> Resources:
+        zones_file = Path(zones) if zones is not None else None
         problems: list[str] = []
-        return cls(load_index(gazetteers, problems=problems), ZoneMap.load(zones, problems),
-                   OnlineGeocoder(online) if online else None, ControlMap.load(districts_for(zones)),
+        return cls(load_index([Path(g) for g in gazetteers], problems=problems), ZoneMap.load(zones_file, problems),
+                   OnlineGeocoder(online) if online else None, ControlMap.load(districts_for(zones_file)),
                    tuple(problems))
 
 
 @dataclass
-class RunSummary:
-    """What a run did: results per article, and the problems met on the way (one line each)."""
+class RunResult:
+    """What a run found and did: results per article, the problems met on the way (one line each), the
+    files written, and the layers as GeoDataFrames in EPSG:4326 with the same columns as the files
+    (`places`, `areas`, `operations`, `zones`, `uncertainty`), built when first asked for."""
 
     results: list[ArticleResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    zone_map: ZoneMap | None = field(default=None, repr=False)
+    _layers: dict[str, gpd.GeoDataFrame] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """Layer name -> GeoDataFrame (EPSG:4326), as written to `<name>.geojson`."""
+        if self._layers is None:
+            from opmap.publish import build_layers
+
+            if self.zone_map is None:
+                raise ValueError("this result has no zones to build layers with")
+            self._layers = build_layers(self.results, self.zone_map)
+        return self._layers
+
+    @property
+    def places(self) -> gpd.GeoDataFrame:
+        """One row per distinct place per report; geometry None where a cued name could not be located."""
+        return self.layers()["places"]
+
+    @property
+    def areas(self) -> gpd.GeoDataFrame:
+        """One polygon per reported area."""
+        return self.layers()["areas"]
+
+    @property
+    def operations(self) -> gpd.GeoDataFrame:
+        """One point per operation."""
+        return self.layers()["operations"]
+
+    @property
+    def zones(self) -> gpd.GeoDataFrame:
+        """The zone polygons the run classified with."""
+        return self.layers()["zones"]
+
+    @property
+    def uncertainty(self) -> gpd.GeoDataFrame:
+        """Each area grown by its uncertainty distance."""
+        return self.layers()["uncertainty"]
 
     def add(self, result: ArticleResult) -> None:
         """Take one report's result: its warnings always, its content unless processing failed."""
@@ -89,7 +139,7 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
     if resources.online is not None:
         places = locate_online(places, resources.online)
     places = classify_places(places, resources.zones)
-    date, basis = event_date(article.text, article.published, article.title)
+    date, basis = event_date(article.text, article.published, article.title, article.url)
     statements = find_areas(article.text, sentences, mentions)
     villages = villages_cleared(article.text, mentions)
     areas = tuple(shape_area(article, s, places, resources.zones, villages) for s in statements)
@@ -98,8 +148,11 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
         places = resources.control.mark_places(places, date)
         areas = resources.control.mark_areas(areas, date)
     warnings = () if places else (f"{article.path}: no place names found in the report",)
-    operation = operation_of(article.id, article.text, mentions, date)
+    operation = operation_of(article.id, article.text, mentions, date, sentences)
     return ArticleResult(article, tuple(places), areas, date, basis, warnings, operation)
+
+
+RunSummary = RunResult  # the earlier name
 
 
 def process_safely(article: Article, resources: Resources,
@@ -122,19 +175,30 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
-def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazetteers: Sequence[Path] = (),
-        zones: Path | None = None, progress: Callable[[str], None] | None = None,
-        write: bool = True, online: OnlineSettings | None = None, self_contained: bool = False,
-        as_of: dt.date | None = None, max_report_bytes: int = MAX_REPORT_BYTES,
-        budget_s: float | None = REPORT_BUDGET_S) -> RunSummary:
-    """Read every report under `paths` (default: the shipped examples) and publish to `out`; the map
-    shows who held the disputed districts on `as_of` (default: the latest event date of the run)."""
+def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
+        gazetteers: Sequence[StrPath] = (), zones: StrPath | None = None, online: OnlineSettings | None = None,
+        cdn: bool = False, as_of: dt.date | None = None,
+        progress: Callable[[str], None] | None = None, max_report_bytes: int = MAX_REPORT_BYTES,
+        budget_s: float | None = REPORT_BUDGET_S) -> RunResult:
+    """Map the reports in `paths` (one file or folder, or many; `.txt`, `.html`, `.jsonl`).
+
+    With `out` a folder, publish there the HTML map, GeoJSON layers, operations.csv, GeoPackage and QGIS
+    project (the map shows who held the disputed districts on `as_of`, by default the run's latest event
+    date); with `out=None` write nothing. `gazetteers` are your own place tables (they take precedence),
+    `zones` a zone file used instead of the built or shipped zones (reprojected to EPSG:4326), `online` an
+    opt-in online geocoder. `progress` is called with each article's id once it is mapped. The result's
+    `places`, `areas`, `operations`, `zones` and `uncertainty` are GeoDataFrames in EPSG:4326; unreadable
+    inputs are in `errors`, one line each, and never raise: a report over `max_report_bytes` is refused
+    unread, and one that fails or runs past `budget_s` seconds is skipped with a warning."""
     started = time.perf_counter()
-    paths = list(paths) or [EXAMPLES]
+    targets = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     resources = Resources.load(gazetteers, zones, online)
-    summary = RunSummary()
+    log.debug("gazetteer (%d entries) and zones (%s) loaded in %.2f s", len(resources.index.entries),
+              resources.zones.source, time.perf_counter() - started)
+    summary = RunResult(zone_map=resources.zones)
     summary.errors.extend(resources.problems)
-    for item in unique_ids(read_articles(paths, summary.warnings, max_report_bytes), summary.warnings):
+    for item in unique_ids(read_articles([Path(p) for p in targets], summary.warnings, max_report_bytes),
+                           summary.warnings):
         if isinstance(item, InputError):
             summary.errors.append(str(item))
             continue
@@ -147,13 +211,51 @@ def run(paths: Iterable[str | Path] = (), out: str | Path | None = None, gazette
         summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
                                 "the offline answers stand")
     summary.results = group_operations(flag_conflicting_figures(summary.results, summary.warnings))
-    if write and summary.results:
+    if out is not None and summary.results:
         from opmap.publish import publish
 
         dates = [r.event_date for r in summary.results if r.event_date]
         line_date = as_of or (max(dates) if dates else None)
         control_line = resources.control.line_as_of(line_date) if resources.control and line_date else None
-        summary.written = publish(summary.results, resources.zones, Path(out) if out else DEFAULT_OUT,
-                                  self_contained=self_contained, control_line=control_line)
+        summary.written = publish(summary.results, resources.zones, Path(out),
+                                  control_line=control_line, cdn=cdn)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@lru_cache(maxsize=1)
+def _shipped_resources() -> Resources:
+    """The shipped gazetteer and zones, loaded once per process for `parse`."""
+    return Resources.load()
+
+
+def parse(text: str, published: dt.date | str | None = None, title: str | None = None,
+          source: str | None = None, url: str | None = None) -> RunResult:
+    """Map one report given as text (for notebooks and services): nothing is read or written.
+
+    `published` (a date or a string such as "2018-07-19") resolves relative dates ("on Monday"); the
+    other fields are carried to every feature as provenance. Uses the shipped gazetteer and zones
+    (and those `opmap zones build` stored)."""
+    started = time.perf_counter()
+    summary = RunResult(zone_map=None)
+    date: dt.date | None
+    if isinstance(published, str):
+        try:
+            date = parse_published(published)
+        except ValueError as exc:
+            date = None
+            summary.warnings.append(f"published: {exc}; relative dates stay unresolved")
+    else:
+        date = published
+    resources = _shipped_resources()
+    summary.zone_map = resources.zones
+    if not text.strip():
+        summary.errors.append("the report has no text")
+        return summary
+    article = Article(id="report", text=text, path="<text>", title=title or "", source=source or "",
+                      url=url or "", published=date)
+    result = process_article(article, resources)
+    summary.results = group_operations([result])
+    summary.warnings.extend(result.warnings)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -46,7 +46,10 @@ def article_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+            reports = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not reports:
+                yield InputError(str(path), "the folder holds no .txt, .html or .jsonl report")
+            yield from reports
         elif path.is_file():
             if path.suffix.lower() in SUFFIXES:
                 yield path

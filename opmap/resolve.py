@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from opmap.model import GazetteerEntry, Mention, Place
+from opmap.shapes import GEOD
 from opmap.spelling import name_key
 
 CUE_TYPES = {"mount": {"mountain", "range", "hill"}, "range": {"range", "mountain", "hill"},
@@ -23,11 +25,11 @@ STRICT_CUES = frozenset({"village", "mount", "range"})
 VARIANT_REACH_KM = 200.0  # precision code of a mention the gazetteer could not place
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lat2 = math.radians(a[1]), math.radians(b[1])
-    dlat, dlon = lat2 - lat1, math.radians(b[0] - a[0])
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+@lru_cache(maxsize=1 << 16)
+def geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance in km between two (lon, lat) points on the WGS84 ellipsoid (never in degrees); memoised,
+    as a corpus asks about the same towns again and again."""
+    return float(GEOD.inv(a[0], a[1], b[0], b[1])[2]) / 1000.0
 
 
 def _located(entries: Sequence[GazetteerEntry]) -> list[GazetteerEntry]:
@@ -43,7 +45,7 @@ def choose(mention: Mention, context: Sequence[tuple[float, float]]) -> Gazettee
     if mention.cue in STRICT_CUES and wanted and not any(e.type in wanted for e in located):
         return None  # 'the towns of ... Zab', 'Mount Bashiqa': not the river, not the town
     if mention.cue == "variant" and context and all(
-            e.lat is None or e.lon is None or min(_km((e.lon, e.lat), p) for p in context) > VARIANT_REACH_KM
+            e.lat is None or e.lon is None or min(geodesic_km((e.lon, e.lat), p) for p in context) > VARIANT_REACH_KM
             for e in located):
         return None  # a look-alike spelling far from everything else the report names
 
@@ -51,7 +53,7 @@ def choose(mention: Mention, context: Sequence[tuple[float, float]]) -> Gazettee
         region = 0 if e.country == "IQ" else 1 if e.country in NEIGHBOURS else 2
         distance = 0.0
         if context and e.lat is not None and e.lon is not None:
-            distance = min(_km((e.lon, e.lat), p) for p in context)
+            distance = min(geodesic_km((e.lon, e.lat), p) for p in context)
         return (0 if e.table == "user" else 1,
                 0 if wanted is None or e.type in wanted else 1,
                 region,
@@ -112,7 +114,7 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
 def _stated_point(mentions: list[Mention], chosen: dict[int, GazetteerEntry | None]
                   ) -> tuple[float, float, str] | None:
     """Where the text itself puts an unknown place: 'X, 10 km south of Kirkuk' -> a point 10 km south."""
-    from opmap.shapes import BEARINGS, GEOD
+    from opmap.shapes import BEARINGS
 
     for m in mentions:
         if m.offset_from is None:
@@ -136,4 +138,4 @@ def _placed_by_text(article_id: str, group: _Group, lon: float, lat: float, basi
 
 def _cue_type(cue: str) -> str:
     return {"mount": "mountain", "range": "range", "district": "district", "governorate": "governorate",
-            "road": "road"}.get(cue, "settlement")
+            "road": "road", "feature": "facility", "subdistrict": "subdistrict"}.get(cue, "settlement")

@@ -39,7 +39,7 @@ MAX_ELLIPSE_RATIO = 4.0
 # Rank of feature types from most to least specific, for placing an area the report gives no anchor.
 SPECIFICITY = {"district": 1, "subdistrict": 1, "governorate": 2, "region": 3, "country": 4, "river": 3}
 PROVINCE_SCALE_KM2 = 2_000.0
-COUNTRY_SCALE_KM2 = 10_000.0
+COUNTRY_SCALE_KM2 = 40_000.0  # above every governorate but Anbar: Diyala's 17,685 km² is a governorate's figure
 MIN_HULL_VILLAGES = 3
 TOWN_DENSITY_PER_KM2 = 2000.0
 # The range of figures drawn: below 0.001 km² (a disc 18 m across) a figure is a slip or a joke and
@@ -237,7 +237,8 @@ def main_place(places: Sequence[Place], area_km2: float = 0.0) -> Place | None:
         located = [p for p in located if p.type in ("country", "region")] or located
     elif area_km2 >= PROVINCE_SCALE_KM2:
         located = [p for p in located if p.type in ("governorate", "region", "country")] or located
-    return min(located, key=lambda p: SPECIFICITY.get(p.type, 0), default=None)
+    # an Iraqi place before a neighbour's ('Diyala province' before 'Iran' in a report of a border sweep)
+    return min(located, key=lambda p: (p.country not in ("IQ", ""), SPECIFICITY.get(p.type, 0)), default=None)
 
 
 def anchor_extent_m(place: Place) -> float:
@@ -285,7 +286,7 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
                 f"{anchors[0].name}"
     else:
         basis = ""
-    if statement.area_km2 is None:
+    if statement.area_km2 is None or statement.flag:  # a flagged statement is kept, not drawn
         return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
                           statement.flag or "no figure in km²", "unknown")
     problem = figure_problem(statement.area_km2)

@@ -45,8 +45,10 @@ def name_tokens(name: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """The index key of a name: its folded words joined by single spaces."""
+    """The index key of a name: its folded words joined by single spaces (memoised: reports repeat
+    their names)."""
     return " ".join(name_tokens(name))
 
 

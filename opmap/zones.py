@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import shapely
 from shapely.geometry import shape
@@ -22,9 +23,10 @@ from shapely.geometry.base import BaseGeometry
 from opmap.errors import DataError
 from opmap.model import AreaReport, Place
 from opmap.shapes import GEOD
+from opmap.shipped import shipped
 from opmap.userdata import data_dir
 
-DEFAULT_ZONES = Path(__file__).resolve().parent.parent / "data" / "zones" / "default_zones.geojson"
+DEFAULT_ZONES = shipped("zones", "default_zones.geojson")
 USER_ZONES_FILE = "zones.geojson"
 ZONE_NAMES = ("kurdistan_region", "disputed", "federal_iraq")
 ZONED = ZONE_NAMES
@@ -84,20 +86,11 @@ class ZoneMap:
 
     @classmethod
     def load(cls, path: Path | None = None, problems: list[str] | None = None) -> ZoneMap:
-        """The zones of a GeoJSON file. With a `problems` list, each bad feature is named there in one
-        line and skipped; without it the first raises DataError. A file with no usable feature raises."""
+        """The zones of a file. With a `problems` list, each bad feature is named there in one line and
+        skipped; without it the first raises DataError. A file with no usable feature raises."""
         path = zones_path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise DataError(f"{path}: cannot read zones file ({exc.strerror})") from exc
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise DataError(f"{path}: zones file is not GeoJSON ({exc})") from exc
-        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-            raise DataError(f"{path}: zones file must be a GeoJSON FeatureCollection")
         zones, geometries, approximate = [], [], False
-        features = data.get("features")
-        for number, feature in enumerate(features if isinstance(features, list) else [], start=1):
+        for number, feature in enumerate(_zone_features(path), start=1):
             try:
                 zone, geometry = _zone_feature(path, number, feature)
             except DataError as exc:
@@ -140,6 +133,68 @@ class ZoneMap:
         if rest > 1e-6:
             shares["outside"] = rest
         return {z: round(f, 4) for z, f in sorted(shares.items(), key=lambda kv: -kv[1]) if round(f, 4) > 0}
+
+
+def _zone_features(path: Path) -> list[dict[str, Any]]:
+    """The zone file's features with lon/lat (EPSG:4326) coordinates. RFC 7946 GeoJSON is read as it
+    is; a GeoJSON with a `crs` member naming another CRS (e.g. EPSG:3857), or any other OGR-readable
+    file with a CRS (GeoPackage, shapefile), is reprojected."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return _reprojected_features(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read zones file ({exc.strerror})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise DataError(f"{path}: zones file is not GeoJSON ({exc})") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise DataError(f"{path}: zones file must be a GeoJSON FeatureCollection")
+    crs = data.get("crs")
+    if crs is not None and not _is_lon_lat(crs):
+        return _reprojected_features(path)
+    listed = data.get("features")
+    features: list[dict[str, Any]] = list(listed) if isinstance(listed, list) else []
+    for feature in features:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        try:
+            outline = shape(geometry) if geometry else None
+        except Exception:  # a malformed geometry: named and skipped feature by feature in ZoneMap.load
+            continue
+        if outline is not None and not _within_degrees(outline):
+            raise DataError(f"{path}: coordinates are not longitude/latitude degrees and the file names no CRS; "
+                            "add a 'crs' member or give a GeoPackage with its CRS")
+    return features
+
+
+def _is_lon_lat(crs: object) -> bool:
+    """Whether a GeoJSON 2008 `crs` member names WGS84 longitude/latitude (EPSG:4326, OGC CRS84)."""
+    import pyproj
+
+    name = crs.get("properties", {}).get("name", "") if isinstance(crs, dict) else ""
+    if "CRS84" in str(name).upper():
+        return True
+    try:
+        return pyproj.CRS.from_user_input(name).to_epsg() == 4326
+    except pyproj.exceptions.CRSError:
+        return False
+
+
+def _within_degrees(geometry: BaseGeometry) -> bool:
+    west, south, east, north = geometry.bounds
+    return -180.0 <= west <= east <= 180.0 and -90.0 <= south <= north <= 90.0
+
+
+def _reprojected_features(path: Path) -> list[dict[str, Any]]:
+    import geopandas as gpd
+
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises its own errors for unreadable or unknown files
+        raise DataError(f"{path}: cannot read zones file ({exc})") from exc
+    if frame.crs is None:
+        raise DataError(f"{path}: zones file has no CRS; give one (GeoJSON is read as EPSG:4326)")
+    features: list[dict[str, Any]] = json.loads(frame.to_crs("EPSG:4326").to_json(drop_id=True))["features"]
+    return features
 
 
 def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:

@@ -1,5 +1,6 @@
-"""Run by tests/test_qgis.py with Debian's /usr/bin/python3 (python3-qgis): open opmap's project and
-GeoPackage in QGIS itself, report what QGIS sees as JSON on stdout, and render the layers to a PNG."""
+"""Run by tests/test_qgis.py with Debian's /usr/bin/python3 (python3-qgis): open opmap's project as
+written (nothing set by this script) and its GeoPackage in QGIS itself, report what QGIS sees as JSON
+on stdout, and render the project's checked layers, in the project's CRS and start view, to a PNG."""
 
 import json
 import sys
@@ -11,7 +12,6 @@ from qgis.core import (
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsProject,
-    QgsRectangle,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
@@ -30,6 +30,11 @@ def renderer_facts(layer):
     facts["labels"] = bool(layer.labelsEnabled()) and layer.labeling() is not None
     if facts["labels"]:
         facts["label_field"] = layer.labeling().settings().fieldName
+        field = facts["label_field"]
+        keys = [(str(f[field]), round(f.geometry().asPoint().x(), 5), round(f.geometry().asPoint().y(), 5))
+                for f in layer.getFeatures() if f.hasGeometry()]
+        facts["labelled"] = len(keys)
+        facts["label_repeats"] = len(keys) - len(set(keys))
     return facts
 
 
@@ -37,8 +42,13 @@ def main(project_path, gpkg_path, png_path):
     app = QgsApplication([], False)
     app.initQgis()
     project = QgsProject.instance()
-    report = {"read": project.read(project_path), "order": [], "layers": {}, "defaults": {}}
-    report["order"] = [node.name() for node in project.layerTreeRoot().findLayers()]
+    report = {"read": project.read(project_path), "layers": {}, "defaults": {}}
+    crs = project.crs()
+    report["crs"] = {"valid": crs.isValid(), "authid": crs.authid()}
+    nodes = project.layerTreeRoot().findLayers()
+    report["order"] = [node.name() for node in nodes]
+    report["unbound_nodes"] = [node.name() for node in nodes if node.layer() is None]
+    report["checked"] = [node.name() for node in nodes if node.isVisible()]
     for layer in project.mapLayers().values():
         facts = {"valid": layer.isValid(), "crs": layer.crs().authid(), "provider": layer.providerType(),
                  "source": layer.source()}
@@ -47,36 +57,39 @@ def main(project_path, gpkg_path, png_path):
             facts.update(renderer_facts(layer))
         report["layers"][layer.name()] = facts
     # Each GeoPackage table opened on its own: QGIS applies the default style from layer_styles.
-    for name in ("zones", "places", "areas", "operations", "uncertainty"):
+    for name in ("zones", "places", "distinct_places", "areas", "operations", "uncertainty"):
         layer = QgsVectorLayer(f"{gpkg_path}|layername={name}", name, "ogr")
         report["defaults"][name] = {"valid": layer.isValid(), **renderer_facts(layer)}
-    vectors = [project.mapLayersByName(n)[0] for n in ("operations", "places", "areas", "uncertainty", "zones")]
+    view = project.viewSettings().defaultViewExtent()
+    to_degrees = QgsCoordinateTransform(view.crs(), QgsCoordinateReferenceSystem("EPSG:4326"), project)
+    box = to_degrees.transformBoundingBox(view)
+    report["view"] = {"crs": view.crs().authid(), "empty": view.isEmpty(),
+                      "degrees": [box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()]}
+    # Tiles need the network, which a test does not have: render the checked vector layers.
+    visible = [node.layer() for node in nodes if node.isVisible() and isinstance(node.layer(), QgsVectorLayer)]
     settings = QgsMapSettings()
-    settings.setLayers(vectors)
-    web = QgsCoordinateReferenceSystem("EPSG:3857")
-    settings.setDestinationCrs(web)
-    extent = QgsRectangle()
-    for layer in vectors[:3]:
-        transform = QgsCoordinateTransform(layer.crs(), web, project)
-        extent.combineExtentWith(transform.transformBoundingBox(layer.extent()))
-    extent.scale(1.15)
-    settings.setExtent(extent)
+    settings.setLayers(visible)
+    settings.setDestinationCrs(crs)
     settings.setOutputSize(QSize(900, 700))
+    settings.setExtent(view)
     settings.setBackgroundColor(QColor(255, 255, 255))
     job = QgsMapRendererSequentialJob(settings)
     job.start()
     job.waitForFinished()
     image = job.renderedImage()
     image.save(png_path, "PNG")
-    colours, non_white = set(), 0
+    colours = {}
     for x in range(0, image.width(), 3):
         for y in range(0, image.height(), 3):
             pixel = image.pixel(x, y) & 0xFFFFFF
-            colours.add(pixel)
-            non_white += pixel != 0xFFFFFF
-    report["render"] = {"colours": len(colours), "non_white_share": non_white / ((image.width() // 3 + 1)
-                                                                               * (image.height() // 3 + 1))}
-    print(json.dumps(report))
+            colours[pixel] = colours.get(pixel, 0) + 1
+    sampled = sum(colours.values())
+    report["render"] = {"layers": [layer.name() for layer in visible], "colours": len(colours),
+                        "non_white_share": 1 - colours.get(0xFFFFFF, 0) / sampled,
+                        "top_colour_share": max(colours.values()) / sampled}
+    print(json.dumps(report), flush=True)
+    del visible, layer, nodes
+    project.clear()
     app.exitQgis()
 
 

@@ -131,13 +131,13 @@ def test_statuses(text: str, status: str, resources: Resources) -> None:
 
 @pytest.mark.parametrize(("text", "direction"), [
     ("Forces cleared 30 km² around Kirkuk.", "around"),
-    ("Forces cleared 30 km² near Kirkuk.", "around"),
+    ("Forces cleared 30 km² near Kirkuk.", None),  # anchored on Kirkuk, no side given
     ("Forces cleared 30 km² on the outskirts of Kirkuk.", "around"),
     ("Forces cleared 30 km² north and east of Kirkuk.", "N+E"),
     ("Forces cleared 30 km² to the southwest of Kirkuk.", "SW"),
     ("Forces cleared 30 km² northwest of Kirkuk.", "NW"),
 ])
-def test_relations(text: str, direction: str, resources: Resources) -> None:
+def test_relations(text: str, direction: str | None, resources: Resources) -> None:
     [found] = areas(text, resources)
     assert found.direction == direction and found.anchor_surfaces == ("Kirkuk",)
 
@@ -175,3 +175,96 @@ def test_search_and_sweep_verbs_count_as_clearing(resources: Resources) -> None:
     [found] = areas("The second stage ended with the inspection of more than 3,000 square kilometers west of "
                     "Ramadi.", resources)
     assert found.status == "cleared" and found.area_km2 == 3000
+
+
+def test_the_town_of_x_is_x_not_a_coreference(resources: Resources) -> None:
+    text = "Fighters left Albu Hamid. Troops freed 50 km² of farmland near the town of Daquq on Friday."
+    [found] = areas(text, resources)
+    assert found.anchor_surfaces == ("Daquq",) and found.direction is None
+
+
+def test_the_road_between_two_places_is_not_the_areas_relation(resources: Resources) -> None:
+    text = "The push cleared 90 km² west of Kirkuk and opened the road between Dibis and Altun Kupri."
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Kirkuk",))
+
+
+def test_between_from_the_sentence_before_when_the_figure_names_no_place(resources: Resources) -> None:
+    text = "The offensive struck between the towns of Gwer and Makhmour. The targeted area was about 120 km²."
+    [found] = areas(text, resources)
+    assert found.direction == "between" and found.anchor_surfaces == ("Gwer", "Makhmour")
+    other = "The offensive struck between Gwer and Makhmour. Later 120 km² were cleared west of Kirkuk."
+    [kept] = areas(other, resources)
+    assert (kept.direction, kept.anchor_surfaces) == ("W", ("Kirkuk",))
+
+
+@pytest.mark.parametrize("text", [
+    "Since the start of the war, Peshmerga units have cleared more than 20,000 km².",
+    "Over the past eight months the army has retaken about 900 km².",
+])
+def test_a_campaign_total_is_kept_flagged_not_drawn(text: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.area_km2 is not None and found.flag and found.anchor_surfaces == ()
+
+
+def test_an_operation_so_far_is_not_a_campaign_total(resources: Resources) -> None:
+    [found] = areas("The operation has so far cleared 45 km² south of Kirkuk.", resources)
+    assert not found.flag and found.anchor_surfaces == ("Kirkuk",)
+
+
+@pytest.mark.parametrize(("text", "km2"), [
+    ("Troops cleared a 30-square-kilometre pocket south of Kirkuk.", 30.0),
+    ("Troops cleared a 10-square-mile strip south of Kirkuk.", 25.89988),
+])
+def test_hyphenated_sizes(text: str, km2: float, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.area_km2 == pytest.approx(km2) and found.direction == "S"
+
+
+@pytest.mark.parametrize("text", [
+    "The column advanced 7 km along the Kirkuk-Tikrit road on Monday.",
+    "Peshmerga pushed about 5 kilometres into the desert west of Kirkuk.",
+])
+def test_an_advance_by_distance_is_kept_flagged(text: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert found.area_km2 is None and "advance" in found.flag
+
+
+def test_a_town_km_away_is_no_advance(resources: Resources) -> None:
+    assert areas("The village lies 7 km north of Kirkuk and was shelled.", resources) == []
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("Troops cleared 40 km² in southern Kirkuk.", "S"),
+    ("Troops cleared 40 km² in the southwestern areas of Kirkuk.", "SW"),
+    ("Troops cleared 40 km² in the northern parts of Kirkuk.", "N"),
+])
+def test_a_side_named_by_an_adjective(text: str, direction: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == (direction, ("Kirkuk",))
+
+
+def test_northern_iraq_is_a_part_of_the_country_not_a_side(resources: Resources) -> None:
+    [found] = areas("Troops cleared 40 km² in northern Iraq.", resources)
+    assert found.direction is None
+
+
+def test_in_a_place_anchors_without_a_side(resources: Resources) -> None:
+    [found] = areas("Troops cleared 50 km² in Daquq district on Monday.", resources)
+    assert (found.direction, found.anchor_surfaces) == (None, ("Daquq district",))
+    [around] = areas("Troops cleared 50 km² in the Daquq area on Monday.", resources)
+    assert (around.direction, around.anchor_surfaces) == ("around", ("Daquq",))
+
+
+def test_a_bare_in_yields_to_a_side_given_next_door(resources: Resources) -> None:
+    text = ("Villages fell northeast of Mosul. At a press conference in Erbil the commander said 200 km² "
+            "were cleared.")
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("NE", ("Mosul",))
+
+
+def test_an_operation_to_search_an_area_is_targeted(resources: Resources) -> None:
+    text = "The second phase of the operation to search the southwestern areas of Kirkuk covers 700 km²."
+    [found] = areas(text, resources)
+    assert (found.status, found.direction, found.anchor_surfaces) == ("targeted", "SW", ("Kirkuk",))
+    assert areas("The operation room said 700 km² of farmland burned near Kirkuk.", resources) == []

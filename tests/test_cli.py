@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write
 
 
@@ -67,3 +69,53 @@ def test_user_gazetteer_takes_precedence(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = (out / "places.geojson").read_text(encoding="utf-8")
     assert "Zarqa Tepe" in text and "44.21" in text
+
+
+def test_version_and_python_dash_m() -> None:
+    import opmap as package
+
+    for command in (["opmap.cli"], ["opmap"]):
+        result = subprocess.run([sys.executable, "-m", *command, "--version"], capture_output=True, text=True,
+                                timeout=60, check=False)
+        assert result.returncode == 0 and result.stdout.strip() == f"opmap {package.__version__}"
+
+
+def test_no_path_maps_the_shipped_examples_into_maps_of_the_current_folder(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "opmap", "run", "-q"], capture_output=True, text=True,
+                            timeout=300, check=False, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # -q: problems only
+    written = {p.name for p in (tmp_path / "maps").iterdir()}
+    assert {"map.html", "places.geojson", "areas.geojson", "zones.geojson", "operations.geojson",
+            "uncertainty.geojson", "operations.csv", "opmap.gpkg", "opmap.qgs"} <= written
+    assert "makhmour" in (tmp_path / "maps" / "places.geojson").read_text(encoding="utf-8")
+
+
+def test_a_folder_without_reports_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("not a report", encoding="utf-8")
+    result = opmap("run", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(tmp_path) in lines[0] and ".txt, .html or .jsonl" in lines[0], lines
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["run"], ["zones", "build"], ["zones", "fetch"], ["zones", "as-of"],
+                                     ["gazetteer", "import-geonames"]])
+def test_every_command_takes_quiet_and_verbose(command: list[str]) -> None:
+    from opmap.cli import _parser
+
+    text = _parser()._subparsers._group_actions[0].choices[command[0]].format_help()  # type: ignore[union-attr]
+    if len(command) == 2:
+        sub = _parser()._subparsers._group_actions[0].choices[command[0]]  # type: ignore[union-attr]
+        text = sub._subparsers._group_actions[0].choices[command[1]].format_help()  # type: ignore[union-attr]
+    assert "-q, --quiet" in text and "-v, --verbose" in text
+
+
+def test_verbose_adds_debug_lines(tmp_path: Path) -> None:
+    write(tmp_path / "r.txt", "published: 2018-07-19\n\nClashes hit Kirkuk on Monday.")
+    quiet = opmap("run", str(tmp_path / "r.txt"), "--out", str(tmp_path / "o"), "-q")
+    verbose = opmap("run", str(tmp_path / "r.txt"), "--out", str(tmp_path / "o"), "-v")
+    assert quiet.returncode == verbose.returncode == 0
+    assert quiet.stdout == quiet.stderr == ""  # no terminal: no progress bar either
+    assert any(line.startswith("opmap: debug: ") for line in verbose.stderr.splitlines()), verbose.stderr

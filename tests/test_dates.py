@@ -73,3 +73,67 @@ def test_background_days_give_way_to_the_latest() -> None:
 ])
 def test_vague_spans_give_their_first_day_and_yield_to_named_days(text: str, expected: dt.date) -> None:
     assert event_date(text, THURSDAY)[0] == expected
+
+
+SATURDAY = dt.date(2019, 3, 16)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a span's first day: 'since', a weekday range, 'N days ago', a span told by its last day
+    ("Troops have retaken 12 villages since March 11, a commander said on Friday.", dt.date(2019, 3, 11)),
+    ("Units swept the hills on Wednesday and Thursday.", dt.date(2019, 3, 13)),
+    ("The push has gained ground since it opened three days ago.", dt.date(2019, 3, 13)),
+    ("The three-day operation in the valley concluded today.", dt.date(2019, 3, 14)),
+    ("Gunmen attacked a post the previous day.", dt.date(2019, 3, 15)),
+    ("Patrols came under fire on the 12th.", dt.date(2019, 3, 12)),
+    # the day a statement was made, followed by what it said
+    ("The ministry on Friday that its forces freed two villages on Thursday.", dt.date(2019, 3, 14)),
+    # past perfect is background; the report's own day wins
+    ("Fighters had abandoned the town on Tuesday. Soldiers entered it on Friday.", dt.date(2019, 3, 15)),
+    # an overnight strike on a named day: that day, not the day before publication
+    ("Jets carried out overnight strikes on Thursday against hideouts.", dt.date(2019, 3, 14)),
+    # a vague span does not beat a day, even a statement's
+    ("Just last week forces began a drive, the spokesman said today.", SATURDAY),
+])
+def test_launch_ranges_and_background(text: str, expected: dt.date) -> None:
+    assert event_date(text, SATURDAY)[0] == expected
+
+
+def test_a_passive_launch_told_later_does_not_beat_the_lead() -> None:
+    text = "Soldiers pushed into the town on Friday. The drive was launched Wednesday after weeks of siege."
+    assert event_date(text, SATURDAY)[0] == dt.date(2019, 3, 15)
+
+
+def test_year_from_a_dated_url_when_the_publication_date_is_unknown() -> None:
+    date, basis = event_date("Villages have been freed since August 26.", None,
+                             url="https://news.example/2015/08/villages-freed/")
+    assert date == dt.date(2015, 8, 26) and "url" in basis
+    assert event_date("Villages have been freed since August 26.", None, url="https://news.example/a/b")[0] is None
+    assert event_date("Freed on Monday.", None, url="https://news.example/2015/08/x/")[0] is None
+
+
+def test_monday_that_killed_is_an_event_not_a_statement() -> None:
+    assert event_date("A roadside bomb on Friday that killed two soldiers.", SATURDAY)[0] == dt.date(2019, 3, 15)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Shafaq News / 14/3/2019: shelling hit two villages.", dt.date(2019, 3, 14)),
+    ("Dated 2019-03-13, the statement listed the strikes.", dt.date(2019, 3, 13)),
+    ("On 3/14/2019 a drone struck a car.", dt.date(2019, 3, 14)),
+    ("The 1/2 ratio of 2019 forces", SATURDAY),  # no date: a fraction and a year
+])
+def test_numeric_dates(text: str, expected: dt.date) -> None:
+    assert event_date(text, SATURDAY)[0] == expected
+
+
+def test_a_dated_url_stands_in_for_a_missing_publication_date() -> None:
+    date, basis = event_date("Jets struck hideouts on Sunday.", None, url="https://news.example/2016/10/25/jets-strike/")
+    assert date == dt.date(2016, 10, 23) and "url" in basis
+    assert event_date("Jets struck on Sunday.", None, url="https://news.example/story-2016-10-25.html")[0] == \
+        dt.date(2016, 10, 23)
+    assert event_date("Jets struck on Sunday.", None, url="https://news.example/archives/23328")[0] is None
+
+
+def test_weeks_ago() -> None:
+    assert event_date("The village was retaken a week ago.", SATURDAY)[0] == dt.date(2019, 3, 9)
+    assert event_date("Fighting began two weeks ago.", SATURDAY)[0] == dt.date(2019, 3, 2)

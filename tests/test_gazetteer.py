@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from opmap.errors import DataError
-from opmap.gazetteer import OfflineGeocoder, import_geonames_dump, load_index
+from opmap.gazetteer import GeoNamesImport, fetch_geonames, import_geonames_dump, load_index
+from opmap.offline import OfflineGeocoder
 from opmap.pipeline import Resources
 from opmap.spelling import name_key
 
@@ -30,8 +36,8 @@ def test_offline_geocoder_answers_like_geopy(resources: Resources) -> None:
 def test_import_geonames_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPMAP_DATA_DIR", str(tmp_path / "data"))
     (tmp_path / "IQ.txt").write_text(DUMP, encoding="utf-8")
-    target, count = import_geonames_dump(tmp_path / "IQ.txt")
-    assert count == 2 and target.exists()
+    done = import_geonames_dump(tmp_path / "IQ.txt")
+    assert done.rows == 2 and done.outside_box == 0 and done.table.exists()
     index = load_index()
     [mountain] = index.lookup(name_key("Jebel Test"))
     assert (mountain.type, mountain.lat, mountain.lon) == ("mountain", 36.1, 43.9)
@@ -62,3 +68,87 @@ def test_districts_are_placed_at_their_seat(resources: Resources) -> None:
     [district] = [e for e in resources.index.lookup(name_key("Daquq District")) if e.type == "district"]
     [town] = [e for e in resources.index.lookup(name_key("Daquq")) if e.type == "settlement"]
     assert (district.lat, district.lon) == (town.lat, town.lon) and district.precision == 2
+
+
+# A Turkish village far outside the Iraq region box, and one in Iraq, in the same 19-column format.
+FAR_ROW = ("9000003\tKoyzerdek\tKoyzerdek\t\t40.90000\t29.10000\tP\tPPL\tTR\t\t34\t\t\t\t1500\t\t90"
+           "\tEurope/Istanbul\t2020-01-01\n")
+NEW_VILLAGE = ("9000004\tGirdaqolan\tGirdaqolan\tGird Qolan\t36.31000\t43.61000\tP\tPPL\tIQ\t\t11\t\t\t\t0\t\t410"
+               "\tAsia/Baghdad\t2020-01-01\n")
+
+
+def test_import_keeps_and_counts_rows_outside_the_region_box(tmp_path: Path) -> None:
+    (tmp_path / "TR.txt").write_text(FAR_ROW, encoding="utf-8")
+    done = import_geonames_dump(tmp_path / "TR.txt")
+    assert (done.rows, done.outside_box) == (1, 1)
+    assert "Koyzerdek" in done.table.read_text(encoding="utf-8")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def dump_server(tmp_path: Path) -> Iterator[str]:
+    """GeoNames' download folder on 127.0.0.1: IQ.zip holding IQ.txt and readme.txt, as GeoNames ships it."""
+    root = tmp_path / "www"
+    root.mkdir()
+    with zipfile.ZipFile(root / "IQ.zip", "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("IQ.txt", DUMP + NEW_VILLAGE)
+        bundle.writestr("readme.txt", "GeoNames export (test copy written for opmap's tests)\n")
+    (root / "XX.zip").write_bytes(b"not a zip at all")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_fetch_downloads_imports_and_the_next_run_uses_it(dump_server: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OPMAP_CACHE_DIR", str(tmp_path / "cache"))
+    assert not load_index().lookup(name_key("Girdaqolan"))
+    [done] = fetch_geonames(["iq"], dump_server)
+    assert isinstance(done, GeoNamesImport) and done.rows == 3
+    assert done.names_added >= 4  # Jabal Test, Test Mountain, Jebel Test, Qaryat Zarqa, Girdaqolan, ...
+    from opmap.model import Article
+    from opmap.pipeline import process_article
+
+    article = Article(id="t1", path=str(tmp_path / "t1.txt"),
+                      text="Peshmerga forces cleared the village of Gird Qolan on Monday.")
+    result = process_article(article, Resources.load())
+    [place] = [p for p in result.places if p.name == "Girdaqolan"]
+    assert (place.lat, place.lon) == (36.31, 43.61)
+
+
+def test_fetch_failures_are_one_clear_line(dump_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OPMAP_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(DataError, match=r"XX.zip: not a GeoNames dump archive"):
+        fetch_geonames(["XX"], dump_server)
+    with pytest.raises(DataError, match=r"SY.zip: download failed"):
+        fetch_geonames(["SY"], dump_server)
+    with pytest.raises(DataError, match=r"not a two-letter country code: Iraq"):
+        fetch_geonames(["Iraq"], dump_server)
+    assert not (tmp_path / "data" / "gazetteer").exists() or not list((tmp_path / "data" / "gazetteer").iterdir())
+
+
+def test_cli_fetch_prints_attribution_and_counts(dump_server: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OPMAP_DATA_DIR": str(tmp_path / "data"), "OPMAP_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-m", "opmap.cli", "gazetteer", "fetch", "IQ", "--url", dump_server],
+                            capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "CC BY 4.0" in result.stdout and "GeoNames (https://www.geonames.org)" in result.stdout
+    assert "3 GeoNames places" in result.stdout and "names new to the index" in result.stdout
+    failed = subprocess.run([sys.executable, "-m", "opmap.cli", "gazetteer", "fetch", "XX", "--url", dump_server],
+                            capture_output=True, text=True, env=env, check=False)
+    assert failed.returncode == 2 and failed.stderr.count("\n") == 1 and "XX.zip" in failed.stderr

@@ -57,3 +57,36 @@ def test_same_operation_told_by_two_reports_is_one(tmp_path, resources: Resource
     results = group_operations([process_article(a, resources) for a in (one, two, far)])
     ids = [r.operation.operation_id for r in results if r.operation]
     assert ids[0] == ids[1] != ids[2]
+
+
+def test_us_forces_and_us_led_coalition_are_read_whole() -> None:
+    from opmap.extract.operations import sides
+
+    text = ("Backed by the U.S.-led coalition, some 500 U.S. forces joined the Iraqi army near the river. "
+            "The troops retook two villages after a day of fighting.")
+    assert actors(text)[:2] == ("Coalition", "Iraqi security forces")
+    [force] = force_sizes(text)
+    assert (force.what, force.value, force.hedge) == ("Coalition", 500, "some")
+    assert ("Coalition", "support") in support(text)
+    who = sides(actors(text), tuple(a for a, _ in support(text)))
+    assert who.actor1 == "Iraqi security forces" and who.assoc_actor_1 == ("Coalition",)
+
+
+def test_event_types_from_the_words() -> None:
+    from opmap.extract.operations import event_kind
+
+    def kind(text: str) -> tuple[str, str]:
+        k = event_kind(text, actors(text), casualties(text))
+        return k.event_type, k.sub_event_type
+
+    assert kind("Peshmerga retook three villages after clashes with ISIS; six militants were killed.") == (
+        "Battles", "Government regains territory")
+    assert kind("Iraqi forces entered the town unopposed after ISIS withdrew and cleared it.") == (
+        "Strategic developments", "Non-violent transfer of territory")
+    assert kind("Coalition warplanes struck an ISIS headquarters west of the city.") == (
+        "Explosions/Remote violence", "Air/drone strike")
+    assert kind("ISIS shelled Peshmerga positions with mortar rounds overnight.") == (
+        "Explosions/Remote violence", "Shelling/artillery/missile attack")
+    assert kind("A roadside bomb hit an army patrol on the highway.") == (
+        "Explosions/Remote violence", "Remote explosive/landmine/IED")
+    assert kind("The governor opened a new school in the district.") == ("Strategic developments", "Other")

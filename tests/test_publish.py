@@ -55,11 +55,12 @@ def test_places_carry_surfaces_as_lists(example_run: RunSummary, example_out: Pa
     assert all(isinstance(f["properties"]["surfaces"], list) for f in data["features"])
 
 
-def test_geopackage_has_five_layers_and_their_styles(example_run: RunSummary, example_out: Path) -> None:
+def test_geopackage_has_six_layers_and_their_styles(example_run: RunSummary, example_out: Path) -> None:
     layers = [name for name, _ in pyogrio.list_layers(example_out / "opmap.gpkg")]
-    assert layers == ["zones", "places", "areas", "operations", "uncertainty", "layer_styles"]
+    assert layers == ["zones", "places", "distinct_places", "areas", "operations", "uncertainty", "layer_styles"]
     styles = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="layer_styles")
-    assert sorted(styles["f_table_name"]) == ["areas", "operations", "places", "uncertainty", "zones"]
+    assert sorted(styles["f_table_name"]) == ["areas", "distinct_places", "operations", "places", "uncertainty",
+                                              "zones"]
     assert styles["useAsDefault"].all() and (styles["f_geometry_column"] == "geom").all()
     assert all(qml.startswith("<!DOCTYPE qgis") and "<renderer-v2" in qml for qml in styles["styleQML"])
     areas = pyogrio.read_dataframe(example_out / "opmap.gpkg", layer="areas")
@@ -90,25 +91,78 @@ def test_geopackage_is_version_1_2(example_run: RunSummary, example_out: Path) -
         assert db.execute("PRAGMA user_version").fetchone()[0] == 10200
 
 
-def test_operations_csv_has_acled_columns_and_wkt(example_run: RunSummary, example_out: Path) -> None:
+ACLED_ORDER = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+               "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+               "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+               "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+               "fatalities", "tags", "timestamp"]  # ACLED's export, as its codebook lists it
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
     import csv
 
-    with (example_out / "operations.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_operations_csv_starts_with_acleds_31_columns(example_run: RunSummary, example_out: Path) -> None:
+    rows = read_rows(example_out / "operations.csv")
     assert len(rows) == len(example_run.results)
     header = list(rows[0])
-    assert header[0] == "WKT"
-    for column in ("event_date", "actor1", "actor2", "admin1", "admin2", "location", "latitude", "longitude",
-                   "geo_precision", "source", "notes", "fatalities"):
-        assert column in header, column
+    assert header[:31] == ACLED_ORDER and len(ACLED_ORDER) == 31
+    assert header[-1] == "WKT" and "operation_id" in header[31:]
     for row in rows:
         lon, lat = (float(v) for v in row["WKT"].removeprefix("POINT (").removesuffix(")").split())
         assert abs(lon - float(row["longitude"])) < 1e-6 and abs(lat - float(row["latitude"])) < 1e-6
         assert 29 <= float(row["latitude"]) <= 38 and 38 <= float(row["longitude"]) <= 49
-        assert row["geo_precision"] in {"1", "2", "3"}
+        assert row["geo_precision"] in {"1", "2", "3"} and row["time_precision"] in {"1", "2", "3"}
+        assert row["event_id_cnty"].startswith("IRQ") and row["event_id_cnty"][3:].isdigit()
+        assert row["year"] == row["event_date"][:4]
+        assert (row["iso"], row["country"], row["region"]) == ("368", "Iraq", "Middle East")
+        assert row["admin1"] and row["admin2"] and row["admin3"], row["location"]
+        assert row["event_type"] and row["sub_event_type"] and row["disorder_type"]
     assert {r["event_date"] for r in rows} == {r.event_date.isoformat() for r in example_run.results}
     makhmour = next(r for r in rows if r["article"].startswith("makhmour"))
-    assert (makhmour["actor1"], makhmour["actor2"], makhmour["fatalities"]) == ("Peshmerga", "ISIS", "14")
+    assert makhmour["actor1"].startswith("Peshmerga") and makhmour["actor2"] == "Islamic State (Iraq)"
+    assert (makhmour["inter1"], makhmour["inter2"], makhmour["interaction"]) == ("1", "2", "12")
+    assert makhmour["fatalities"] == "14"
+    # Makhmour lies in Erbil governorate in OCHA's units (disputed, but administered from Erbil).
+    assert (makhmour["admin1"], makhmour["admin2"]) == ("Erbil", "Makhmour")  # CSO spelling
+    sinjar = next(r for r in rows if r["article"].startswith("sinjar"))
+    assert (sinjar["admin1"], sinjar["admin2"]) == ("Ninewa", "Sinjar")
+
+
+def test_event_ids_are_stable_and_distinct(tmp_path: Path) -> None:
+    from opmap.publish.operations import event_ids
+
+    first = event_ids(["b", "a", "c"])
+    assert event_ids(["c", "a", "b"]) == [first[2], first[1], first[0]]
+    assert len(set(first)) == 3
+    assert event_ids(["a", "b", "c", "d"])[:3] == [first[1], first[0], first[2]]  # adding a report keeps ids
+
+
+def test_reports_of_one_operation_that_disagree_are_flagged_with_both_values() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from opmap.publish.operations import disputed_figures
+
+    frame = gpd.GeoDataFrame({"operation_id": ["op-1", "op-1", "op-2"], "article": ["a", "b", "c"],
+                              "fatalities": [20, 25, 3], "total_area_km2": [30.0, 30.0, None],
+                              "force_by_actor": ["Peshmerga=500", "Peshmerga=500; ISIS=40", "Peshmerga=900"]},
+                             geometry=[Point(44, 35)] * 3, crs="EPSG:4326")
+    assert disputed_figures(frame) == ["fatalities: 20 (a) / 25 (b)"] * 2 + [""]
+    frame.loc[1, "force_by_actor"] = "Peshmerga=800"
+    assert disputed_figures(frame)[0] == "fatalities: 20 (a) / 25 (b); Peshmerga force size: 500 (a) / 800 (b)"
+
+
+def test_time_precision_follows_how_the_date_was_read() -> None:
+    from opmap.publish.operations import time_precision
+
+    assert time_precision("'Monday' relative to publication Tue 2016-10-18") == 1
+    assert time_precision("'last week' relative to publication Tue 2016-10-18") == 2
+    assert time_precision("no day in the text: publication date") == 2
+    assert time_precision("'earlier this month' relative to publication Tue 2016-10-18") == 3
 
 
 def test_qgis_project_uses_relative_paths_and_osm(example_run: RunSummary, example_out: Path) -> None:
@@ -116,9 +170,9 @@ def test_qgis_project_uses_relative_paths_and_osm(example_run: RunSummary, examp
 
     project = ET.parse(example_out / "opmap.qgs").getroot()
     sources = [e.text or "" for e in project.iter("datasource")]
-    assert sources[:5] == [f"./opmap.gpkg|layername={n}" for n in
-                           ("operations", "places", "areas", "uncertainty", "zones")]
-    assert "type=xyz&url=https://tile.openstreetmap.org/{z}/{x}/{y}.png" in sources[5]
+    assert sources[:6] == [f"./opmap.gpkg|layername={n}" for n in
+                           ("operations", "distinct_places", "places", "areas", "uncertainty", "zones")]
+    assert "type=xyz&url=https://tile.openstreetmap.org/{z}/{x}/{y}.png" in sources[6]
     assert str(example_out) not in (example_out / "opmap.qgs").read_text(encoding="utf-8")
 
 
@@ -155,3 +209,50 @@ def test_script_json_cannot_break_out_of_script_or_template() -> None:
     text = script_json({"quote": "</script><script>alert(1)</script> {{ 7*7 }} {% raw %} {# c #}"})
     assert "<" not in text and "{{" not in text and "{%" not in text and "{#" not in text
     assert json.loads(text)["quote"] == "</script><script>alert(1)</script> {{ 7*7 }} {% raw %} {# c #}"
+
+
+def _dev_corpus() -> Path | None:
+    from tests.conftest import ROOT, SHARED
+
+    for shared in (SHARED, ROOT.parent.parent / "shared"):  # beside the checkout, or beside its worktree folder
+        if (shared / "corpus" / "dev").is_dir():
+            return shared / "corpus" / "dev"
+    return None
+
+
+def test_dev_corpus_operations_are_full_acled_rows(tmp_path: Path) -> None:
+    """On the real reports (read from ../shared, never copied): every operation in Iraq has its
+    governorate, every operation an event type, and two runs give the same event ids."""
+    from opmap.pipeline import run
+
+    dev = _dev_corpus()
+    if dev is None:
+        pytest.skip("../shared (dev corpus) is not beside the checkout")
+    run([dev], tmp_path / "one")
+    run([dev], tmp_path / "two")
+    one, two = read_rows(tmp_path / "one" / "operations.csv"), read_rows(tmp_path / "two" / "operations.csv")
+    assert list(one[0])[:31] == ACLED_ORDER
+    # In Iraq by the zone polygons (a source apart from the admin table)
+    in_iraq = [r for r in one if r["zone"] in ("kurdistan_region", "disputed", "federal_iraq")]
+    assert len(in_iraq) >= 0.8 * len(one)
+    assert [r["location"] for r in in_iraq if not (r["admin1"] and r["country"] == "Iraq")] == []
+    assert [r["article"] for r in one if not r["event_type"]] == []
+    assert [r["event_id_cnty"] for r in one] == [r["event_id_cnty"] for r in two]
+    assert len({r["event_id_cnty"] for r in one}) == len(one)
+
+
+def test_map_is_one_offline_file_unless_cdn_is_asked(tmp_path: Path) -> None:
+    import re
+
+    import geopandas as gpd
+
+    from opmap.publish.web_map import write_map
+
+    empty = gpd.GeoDataFrame({"zone": [], "article": [], "approximate": []}, geometry=[], crs="EPSG:4326")
+    inline = write_map(empty, empty, empty, tmp_path / "inline.html").read_text(encoding="utf-8")
+    linked = write_map(empty, empty, empty, tmp_path / "cdn.html", cdn=True).read_text(encoding="utf-8")
+    remote = re.compile(r"<(?:script|link)[^>]+(?:src|href)=\"https?://")
+    assert not remote.search(inline) and ".leaflet-container" in inline  # Leaflet's own stylesheet, inline
+    found = remote.search(linked)
+    assert found and "leaflet" in linked[found.start():found.start() + 120]
+    assert len(linked) < len(inline) / 2

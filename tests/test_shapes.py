@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
+from opmap.model import Place
 from opmap.shapes import BEARINGS, GEOD, area_shape, geodesic_area_km2
 
 
@@ -104,3 +105,19 @@ def test_village_hull_has_the_stated_area_and_covers_the_villages(km2: float) ->
     assert shape.polygon.distance(centre) < 0.01
     if km2 > 100:  # grown: every village inside
         assert all(shape.polygon.contains(Point(v)) for v in villages)
+
+
+def _place(name: str, kind: str, country: str, lon: float, lat: float) -> Place:
+    return Place("t", name, kind, lon, lat, (name,), ("mentioned",), "", 3, f"k:{name}", "offline", "",
+                 country=country)
+
+
+def test_a_governorate_sized_area_sits_in_the_iraqi_governorate_not_a_neighbour() -> None:
+    from opmap.shapes import main_place
+
+    places = [_place("Iran", "country", "IR", 53.7, 32.4), _place("Diyala", "governorate", "IQ", 45.0, 34.0),
+              _place("Baqubah", "settlement", "IQ", 44.65, 33.75)]
+    chosen = main_place(places, 17_000.0)
+    assert chosen is not None and chosen.name == "Diyala"
+    whole = main_place([_place("Iraq", "country", "IQ", 43.7, 33.2), *places], 60_000.0)
+    assert whole is not None and whole.name == "Iraq"

@@ -104,9 +104,152 @@ def test_a_town_cue_does_not_take_a_river(resources: Resources) -> None:
 
 def test_area_and_valley_cues(resources: Resources) -> None:
     found = {p.name: p for p in places("Strikes hit the Khwakurk area and the Zarwan valley on Monday.", resources)}
-    assert {"Khwakurk", "Zarwan"} <= set(found)
+    assert {"Khwakurk", "Zarwan valley"} <= set(found)  # 'in the X area' is X; a valley keeps its head
 
 
 def test_from_to_cue(resources: Resources) -> None:
     found = {p.name for p in places("The column moved from Hilwan toward Bor Kand before dawn.", resources)}
     assert {"Hilwan", "Bor Kand"} <= found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a feature head stays in the name; the feature sits at the point of the place it is named after
+    ("Drones struck near the Kirkuk airport and the Dibis Dam at dawn.", ["Kirkuk airport", "Dibis Dam"]),
+    ("Rockets landed on the Qaraj air base and near the Gwer bridge.", ["Qaraj air base", "Gwer bridge"]),
+    ("Clashes were reported in the Tigris River Valley.", ["Tigris River Valley"]),
+])
+def test_feature_heads(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+def test_a_feature_named_after_a_town_is_placed_there(resources: Resources) -> None:
+    [dam] = places("Engineers inspected the Dibis Dam on Sunday.", resources)
+    [town] = places("Engineers inspected Dibis on Sunday.", resources)
+    assert dam.type == "dam" and dam.precision == 2 and (dam.lon, dam.lat) == (town.lon, town.lat)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Three villages were retaken: Girdbash, Qolaspi and Tal Reem.", ["Girdbash", "Qolaspi", "Tal Reem"]),
+    ("Fighters cleared the following areas: Birka, Sarbast Kon, Hewraz and Zengil.",
+     ["Birka", "Sarbast Kon", "Hewraz", "Zengil"]),
+    ("Shelling hit the areas of Dorbin, Kelar Sor and Haftan.", ["Dorbin", "Kelar Sor", "Haftan"]),
+    ("Shells fell in the sub-district of Qasrok overnight.", ["Qasrok"]),
+    ("Both Qasrok and Barzewa sub-districts were hit.", ["Qasrok", "Barzewa"]),
+])
+def test_lists_headed_by_a_place_noun(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # possessive chains are separate places
+    ("Shelling hit Duhok's Amedi district again.", ["Duhok", "Amedi district"]),
+    ("Turkish jets bombed Erbil’s Sidakan sub-district.", ["Erbil", "Sidakan sub-district"]),
+    # 'Besides X' starts a list item with a preposition, not a name
+    ("Besides Hiror and Brifka villages, fires spread.", ["Hiror", "Brifka"]),
+    # a country's adjective before its ground is the country
+    ("Shells fired from the Iranian side of the border hit Iraqi territory.",
+     ["Iranian side", "Iraqi territory"]),
+])
+def test_possessives_and_country_ground(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A pro-Iran militia and anti-Turkey protesters marched.",       # allegiances
+    "Sunni and Shabak villages were cleared.",                      # communities, not places
+    "Gunners at a US Marines base fired in support.",               # a foreign force's base
+    "Kurdistani areas saw protests.",                               # an adjective of a place
+    "The Peshmerga base and the ISIS camp were struck.",            # forces, not places
+    "In May the Operation Roundup Base camp moved.",                # months, operation names
+])
+def test_not_places(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == []
+
+
+def test_hyphenated_names_stay_whole_except_a_front_between_two_places(resources: Resources) -> None:
+    assert surfaces("Jets hit Kirkuk, Dibis and Avashin-Basyan overnight.", resources) == \
+        ["Kirkuk", "Dibis", "Avashin-Basyan"]
+    assert surfaces("Fighting flared on the Makhmour-Gwer front.", resources) == ["Makhmour", "Gwer"]
+
+
+def test_an_article_written_with_a_space_after_its_hyphen(resources: Resources) -> None:
+    assert "Tel al- Hawa" in surfaces("Troops freed the villages of Tel al- Hawa and Kharaib.", resources)
+
+
+def test_far_countries_and_territories_are_outside(resources: Resources) -> None:
+    found = {p.name: p for p in places("Envoys from the United Arab Emirates spoke of the Gaza Strip.", resources)}
+    assert {found["United Arab Emirates"].zone, found["Gaza Strip"].zone} == {"outside"}
+    assert found["Gaza Strip"].lon is None
+
+
+def test_a_valley_named_after_a_river_takes_the_zone_at_its_point(resources: Resources) -> None:
+    [valley] = places("Patrols swept the Tigris River Valley on Monday.", resources)
+    assert valley.type == "valley" and valley.zone != "outside" and valley.lon is not None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Shells hit homes, the mayor of Qasrok told reporters.", ["Qasrok"]),
+    ("Barzewa is 40 kilometers northeast of Erbil.", ["Barzewa", "Erbil"]),
+    ("Troops entered Girdbash, 10 miles north of Kirkuk, at dawn.", ["Girdbash", "Kirkuk"]),
+    ("Other areas like Dorbin and Haftan also came under fire.", ["Dorbin", "Haftan"]),
+    ("Shelling hit the Kurdish region again.", ["Kurdish region"]),
+])
+def test_names_the_text_itself_marks_as_places(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected
+
+
+def test_a_title_case_dateline_names_its_town(resources: Resources) -> None:
+    found = places("Ebril, Kurdistan (Agency) – Troops advanced.", resources)
+    assert [p.surfaces for p in found if p.roles == ("dateline",)] == [("Ebril",), ("Kurdistan",)]
+    assert surfaces("Officials said: the roads are open.", resources) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Out of all Iraq, few convoys are hit.",                              # 'all' is not an article
+    "Mr Shallal Abdul-Baban spoke to reporters.",                         # a person's hyphenated name
+    "The Kirkuk, Samarra and Diyala operations commands took part.",      # commands named after sectors
+    "The Islamic Resistance in Iraq claimed the drone attack.",           # an armed group's name
+])
+def test_names_of_people_groups_and_commands_are_not_places(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == ([] if "all Iraq" not in text else ["Iraq"])
+
+
+def test_where_the_speakers_sit_is_not_where_the_fighting_was(resources: Resources) -> None:
+    found = {p.name: p for p in places("Officials in Erbil said Peshmerga attacked positions on Mount Qarachogh.",
+                                       resources)}
+    assert found["Erbil"].roles == ("mentioned",) and found["Mount Qarachogh"].roles == ("operation",)
+    fought = {p.name: p for p in places("Peshmerga attacked positions in Makhmur, officials said.", resources)}
+    assert fought["Makhmur"].roles == ("operation",)
+
+
+def test_what_is_near_or_outside_something_is_a_place(resources: Resources) -> None:
+    assert surfaces("Gunmen attacked a checkpoint near Girdbash at night.", resources) == ["Girdbash"]
+    assert surfaces("A bomb went off outside Qolaspi.", resources) == ["Qolaspi"]
+    assert surfaces("Attacks rose near Eid and near the US embassy.", resources) == []
+
+
+def test_a_name_the_text_calls_a_village(resources: Resources) -> None:
+    assert surfaces("Jets struck Girdbash, a small village south of Kirkuk.", resources) == ["Girdbash", "Kirkuk"]
+    assert surfaces("Hawre Sabir, a commander in the area, said so.", resources) == []
+
+
+def test_movement_to_a_place_and_a_persons_house(resources: Resources) -> None:
+    assert surfaces("The brigades are heading towards Girdbash.", resources) == ["Girdbash"]
+    assert surfaces("Gunmen stormed Hawre Karim Said's house at midnight.", resources) == []
+
+
+def test_titled_people_are_not_places(resources: Resources) -> None:
+    assert surfaces("The delegation reached Prime Minister Haider Jawad and moved towards President Salih.",
+                    resources) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Jets hit a PKK camp and the KDPI base.",          # facilities named by their owner's acronym
+    "The Hezbollah Brigades camp was struck.",         # an armed group's camp
+])
+def test_an_organisations_facility_is_not_a_place_name(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == []
+
+
+def test_a_village_elder_is_a_person(resources: Resources) -> None:
+    assert surfaces("Ahmed Karim, a village elder, said the road was mined.", resources) == []

@@ -107,3 +107,34 @@ def test_dev_corpus_with_built_zones(tmp_path: Path) -> None:
     for p in pointed:
         lon, lat = p["geometry"]["coordinates"]
         assert p["properties"]["zone"] == reference.zone_at(lon, lat), p["properties"]["name"]
+
+
+@pytest.mark.parametrize("driver, suffix", [("GeoJSON", ".geojson"), ("GPKG", ".gpkg")])
+def test_zones_in_another_crs_are_reprojected(tmp_path: Path, driver: str, suffix: str) -> None:
+    import geopandas as gpd
+
+    mercator = tmp_path / f"zones-3857{suffix}"
+    gpd.read_file(DEFAULT_ZONES).to_crs("EPSG:3857").to_file(mercator, driver=driver)
+    if suffix == ".geojson":
+        assert "3857" in json.loads(mercator.read_text(encoding="utf-8"))["crs"]["properties"]["name"]
+    default, given = ZoneMap.load(DEFAULT_ZONES), ZoneMap.load(mercator)
+    for lon, lat in (MAKHMUR, ERBIL, (44.3661, 33.3152), (43.1189, 36.335)):  # and Baghdad, Mosul
+        assert given.zone_at(lon, lat) == default.zone_at(lon, lat) != "outside"
+    example = Path(__file__).resolve().parent.parent / "data" / "examples" / "makhmour-2018-07-16.txt"
+    run_default, run_given = run(example), run(example, zones=mercator)
+    assert list(run_given.places["zone"]) == list(run_default.places["zone"])
+    assert "outside" not in set(run_given.areas["zone"])
+
+
+def test_zones_in_metres_without_a_crs_are_refused(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    from opmap.errors import DataError
+
+    frame = gpd.read_file(DEFAULT_ZONES).to_crs("EPSG:3857")
+    unlabelled = tmp_path / "zones.geojson"
+    data = json.loads(frame.to_json(drop_id=True))
+    data.pop("crs", None)  # no crs member: RFC 7946 says degrees
+    unlabelled.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataError, match="not longitude/latitude"):
+        ZoneMap.load(unlabelled)

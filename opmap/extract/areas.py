@@ -17,14 +17,14 @@ from opmap.spelling import name_key
 
 SQ_MILE_KM2 = 2.589988
 UNITS_KM2: tuple[tuple[str, float], ...] = (
-    (r"km²|km2|km\^2|sq\.?\s?kms?\b|square\s+(?:kilomet(?:re|er)s?|kms?)\b|sq\.?\s+kilomet(?:re|er)s?|"
+    (r"km²|km2|km\^2|sq\.?\s?kms?\b|square[\s-]+(?:kilomet(?:re|er)s?|kms?)\b|sq\.?\s+kilomet(?:re|er)s?|"
      r"kilomet(?:re|er)s?\s+square[d]?|kilomet(?:re|er)s?²", 1.0),
-    (r"square\s+miles?\b|sq\.?\s?mi(?:les?)?\b|mi²", SQ_MILE_KM2),
+    (r"square[\s-]+miles?\b|sq\.?\s?mi(?:les?)?\b|mi²", SQ_MILE_KM2),
     (r"hectares?\b|\bha\b", 0.01),
     (r"(?:dunams?|dunums?|donums?|dönüms?)\b", 0.0025),  # the Iraqi dunam: 2,500 m²
     (r"acres?\b", 0.00404686),
 )
-UNIT_HINTS = ("km", "kilomet", "square", "sq", "mi²", "hectare", " ha", "dunam", "dunum", "donum", "dönüm", "acre")
+UNIT_HINTS = ("km", "kilomet", "square", "sq", "mi²", "mile", "hectare", " ha", "dunam", "dunum", "donum", "dönüm", "acre")
 AMBIGUOUS_UNIT = r"(?:km|kms|kilomet(?:re|er)s?)\b"
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
@@ -48,6 +48,10 @@ AMBIGUOUS = re.compile(rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b\d[\d,.]{{0,24}})
                        r"(?!\s*(?:\(|north|south|east|west|from|away|of|long|deep|wide|inside|into|to\b|"
                        r"toward|towards|beyond|behind|outside|north-|south-|along|per|an?\s+hour|/))",
                        re.IGNORECASE)
+# 'advanced 7 km along the X-Y road', 'pushed 5 kilometres into the desert': a distance gained, kept flagged.
+ADVANCE = re.compile(rf"\b(?:advanc(?:ed|ing|es)|push(?:ed|ing)|mov(?:ed|ing)|progress(?:ed|ing)|penetrat(?:ed|ing))\s+"
+                     rf"(?:(?:forward|deeper|further|ahead)\s+)?(?P<hedge>{HEDGES}\s+)?(?P<value>\d[\d,.]*)\s*"
+                     rf"(?P<unit>{AMBIGUOUS_UNIT}|miles?\b)", re.IGNORECASE)
 CLEARED = re.compile(r"\b(?:clear(?:ed|ing|s)?|liberat(?:ed|ing|e|es|ion)|retak(?:en|e|ing)|retook|"
                      r"recaptur(?:ed|e|ing)|freed|free|seiz(?:ed|e|ing)|captur(?:ed|e|ing)|regain(?:ed)?|"
                      r"reclaim(?:ed)?|drove|driven|pushed|purg(?:ed|e)|took|taken|secur(?:ed|e)|"
@@ -61,10 +65,12 @@ PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)? to|will|would|intends? to|expect
                      re.IGNORECASE)
 AIMED_CLEARING = re.compile(r"\b(?:plan(?:s|ned)? to|will|would|intends? to|intended to|is set to|are set to|"
                             r"expected to|going to|preparing to|aim(?:s|ed|ing)? to|seek(?:s|ing)? to|"
-                            r"with the aim of|in order to|attempt(?:s|ing)? to|tr(?:y|ies|ying) to)\s+"
+                            r"with the aim of|in order to|attempt(?:s|ing)? to|tr(?:y|ies|ying) to|"
+                            # 'the second phase of the operation ... to search the areas of X'
+                            r"(?:operation|offensive|campaign|phase|drive)\b[^.;:]{0,60}?\bto)\s+"
                             r"(?:\w+\s+){0,2}?(?:clear(?:ing)?|liberat(?:e|ing)|retak(?:e|ing)|recaptur(?:e|ing)|"
                             r"free(?:ing)?|seiz(?:e|ing)|captur(?:e|ing)|tak(?:e|ing)|push(?:ing)?|comb(?:ing)?|"
-                            r"secur(?:e|ing)|sweep(?:ing)?)\b", re.IGNORECASE)
+                            r"secur(?:e|ing)|sweep(?:ing)?|search(?:ing)?|purg(?:e|ing))\b", re.IGNORECASE)
 UNDER_WAY = re.compile(r"\b(?:launched|began|begun|started|under ?way|ongoing|offensive|operation|advancing|"
                        r"advanced|pushing|pushed|moved|marched|attacking|attacked|stormed)\b", re.IGNORECASE)
 LOSS = re.compile(r"\b(?:lost|los(?:e|ing)|burn(?:ed|t|ing)?|torch(?:ed|ing)|arson|exploit\w*|ceded|"
@@ -73,19 +79,38 @@ NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(
                            r"country|region)|size of|the size|spans?|stretch(?:es)?|covers an area|"
                            r"under (?:the |their |its )?(?:full )?control|controls?|controlled|holds?|held by|"
                            r"percent|per cent|%|remain(?:s|ed)? under|still hold)\b", re.IGNORECASE)
+# A campaign's running total, not one operation's area: kept with its figure, flagged, not drawn.
+# ('so far' is not one: an operation under way reports its own area 'so far'.)
+CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:the )?(?:war|campaign|fight|conflict)|"
+                            r"since (?:19|20)\d\d|(?:over|in|during) the (?:last|past) (?:\w+ )?(?:months|years)|"
+                            r"in total since|throughout the (?:war|campaign)|nationwide|across (?:all of )?"
+                            r"(?:Iraq|the country))\b", re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
 DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD}){{0,8}}(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
                        rf"\s+(?:of|from)\b"
                        rf"|\b(?:in|to)\s+the\s+(?P<dir2>{_DIR_WORD})\s+of\b"
-                       rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside)\s+of\b",
+                       rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|"
+                       rf"sectors?|villages|desert|reaches|fringes?)\s+of\b"
+                       # 'in southern Kirkuk', 'southwestern Mosul': the adjective straight before a name
+                       rf"|\b(?P<dir4>(?:north|south|east|west)(?:[\s-]?(?:east|west))?ern)\s+(?=(?-i:[A-Z]))",
                        re.IGNORECASE)
 BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
+LINEAR_BEFORE = re.compile(r"\b(?:road|roads|highway|route|line|lines|border|corridor|link|bridge|pipeline|"
+                           r"railway|track|stretch)\s*$", re.IGNORECASE)
 _COMPASS = frozenset({"N", "NE", "E", "SE", "S", "SW", "W", "NW"}) | {f"{a}+{b}" for a in "NS" for b in "EW"}
 ALONG = re.compile(r"\b(?:along|alongside|on both sides of|astride)\b", re.IGNORECASE)
 AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicinity of|on the outskirts of|"
                     r"outskirts of|in the area of|in the region of|vicinity of)\b", re.IGNORECASE)
+# 'near the town of X' anchors the area on X without saying on which side ('around X' and 'in the X
+# area' say it surrounds X).
+NEAR = re.compile(r"near|nearby|close to|in the vicinity of|vicinity of", re.IGNORECASE)
+ROUND_ABOUT = ("around", "near")
+# 'cleared 50 km² in Daquq district' anchors on Daquq district without a side; 'in the Daquq area' is around it.
+IN_PLACE = re.compile(r"\b(?:in|inside|within|across|at)\s+(?=(?:the\s+)?(?:(?:town|city|village|province|district|"
+                      r"region|governorate|sub-?district)\s+of\s+)?(?:al-)?(?-i:[A-Z]))", re.IGNORECASE)
+_AREA_AFTER = re.compile(r"\s+(?:area|region|surroundings|countryside)\b", re.IGNORECASE)
 _COREFERENCE = re.compile(r"^\s*the\s+(mountains?|range|ridge|city|town|village|province|governorate|"
-                          r"district|river)\b", re.IGNORECASE)
+                          r"district|river)\b(?!\s+of\b)", re.IGNORECASE)  # 'the town of X' names X
 _COREF_TYPES = {"mountain": {"mountain", "range", "hill"}, "mountains": {"mountain", "range", "hill"},
                 "range": {"mountain", "range"}, "ridge": {"mountain", "range"},
                 "city": {"settlement"}, "town": {"settlement"}, "village": {"settlement"},
@@ -146,6 +171,7 @@ class _Relation:
     strength: int  # 3 same-sentence compass/between, 2 neighbouring compass, 1 around/near
     distance_km: float | None = None  # '10 km south of X'
     at: int = 0  # text offset of the relation word
+    weak: bool = False  # a bare 'in X' / 'at X': where, not which side
 
 
 _DISTANCE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kms|kilomet(?:re|er)s?|miles?)\s*$", re.IGNORECASE)
@@ -177,13 +203,18 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
     chunk = text[start:end]
     found: list[_Relation] = []
     for m in BETWEEN.finditer(chunk):
+        if LINEAR_BEFORE.search(chunk, max(0, m.start() - 30), m.start()):
+            continue  # 'the road between A and B' places the road, not the area
         anchors = _anchor_after(start + m.end(), text, mentions, limit=2)
         if len(anchors) == 2:
             found.append(_Relation("between", chunk[m.start():m.end() + 40].split(",")[0], anchors,
                                    3 if same else 2, at=start + m.start()))
     for m in DIRECTION.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
-        words = m.group("dir") or m.group("dir2") or m.group("dir3")
+        words = m.group("dir") or m.group("dir2") or m.group("dir3") or m.group("dir4")
+        if m.group("dir4") and (not anchors or anchors[0].start != start + m.end()
+                                or _mention_type(anchors[0]) in ("country", "region")):
+            continue  # 'northern Iraq' is a part of the country, not a side of it
         if anchors:
             far = _DISTANCE_BEFORE.search(text, max(0, start + m.start() - 25), start + m.start())
             distance = None
@@ -195,10 +226,16 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
             found.append(_Relation("along", m.group(0), anchors, 3 if same else 2, at=start + m.start()))
+    for m in IN_PLACE.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions)
+        if anchors and anchors[0].start - (start + m.end()) <= 25 and _mention_type(anchors[0]) not in ("country",):
+            kind = "around" if _AREA_AFTER.match(text, anchors[0].end) else "near"
+            found.append(_Relation(kind, m.group(0).strip(), anchors, 1 if same else 0, at=start + m.start(),
+                                   weak=True))
     for m in AROUND.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
-            found.append(_Relation("around", m.group(0), anchors, 1 if same else 0, at=start + m.start()))
+            found.append(_Relation("near" if NEAR.fullmatch(m.group(0)) else "around", m.group(0), anchors, 1 if same else 0, at=start + m.start()))
     return found
 
 
@@ -215,8 +252,9 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         # several figures in one sentence: each takes the relation nearest it ('15 square miles south
         # of X, including 400 dunams around Y')
         return min(own, key=lambda r: _gap(r, value_pos))
-    if any(r.direction != "around" for r in own):
-        return min((r for r in own if r.direction != "around"), key=lambda r: _gap(r, value_pos))
+    if any(r.direction not in ROUND_ABOUT for r in own):
+        return min((r for r in own if r.direction not in ROUND_ABOUT), key=lambda r: _gap(r, value_pos))
+    own_places = any(span[0] <= m.start < span[1] for m in mentions)
     lo = max(0, sentence_index - NEIGHBOUR_SENTENCES)
     hi = min(len(sentences) - 1, sentence_index + 1)
     near: list[_Relation] = []  # in order of preference: the sentences before, nearest first, then the next
@@ -225,12 +263,18 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         if AREA.search(text, start, end):
             continue  # a sentence with a figure of its own keeps its relation to itself
         # from a neighbouring sentence only a compass direction carries over; a 'between' there is
-        # about something else
-        near.extend(r for r in _relations_in((start, end), text, mentions, same=False) if r.direction in _COMPASS)
+        # about something else, unless the figure's own sentence names no place ('The targeted area
+        # was about 120 km².' after '... between A and B')
+        near.extend(r for r in _relations_in((start, end), text, mentions, same=False)
+                    if r.direction in _COMPASS or (r.direction == "between" and not own_places))
     if own:
         around = min(own, key=lambda r: _gap(r, value_pos))
         same_anchor = [r for r in near if name_key(r.anchors[0].surface) == name_key(around.anchors[0].surface)]
-        return same_anchor[0] if same_anchor else around
+        if same_anchor:
+            return same_anchor[0]
+        if near and all(r.weak for r in own):
+            return near[0]  # a bare 'in X' yields to a side the neighbouring sentences give
+        return around
     return near[0] if near else None
 
 
@@ -296,7 +340,16 @@ def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list
         if upper is not None and upper > value:
             range_km2 = (value * factor, upper * factor)
             km2 = (range_km2[0] + range_km2[1]) / 2
-        statements.append(_statement(text, sentences, mentions, m, km2, unit_text, status, range_km2))
+        flag = ""
+        sentence = sentences.sentence(sentences.index_at(m.start()))
+        if CAMPAIGN_TOTAL.search(clause) and not any(x.sentence == sentence for x in mentions):
+            flag = "a campaign's running total with no place of its own: kept, not mapped"
+        statements.append(_statement(text, sentences, mentions, m, km2, unit_text, status, range_km2, flag=flag))
+    for m in ADVANCE.finditer(text):
+        if any(s.start <= m.start("value") < s.start + 40 for s in statements):
+            continue
+        statements.append(_statement(text, sentences, mentions, m, None, m.group("unit"), "cleared", None,
+                                     flag="an advance by distance: a length, not an area; not mapped"))
     for m in AMBIGUOUS.finditer(text):
         clause = _clause(text, m.start(), m.end())
         if not CLEARED.search(clause) or any(s.start <= m.start() < s.start + 80 for s in statements):
@@ -336,14 +389,14 @@ def _statement(text: str, sentences: Sentences, mentions: list[Mention], m: re.M
                unit_text: str, status: str, range_km2: tuple[float, float] | None,
                flag: str = "") -> AreaStatement:
     index = sentences.index_at(m.start())
-    relation = _best_relation(index, sentences, text, mentions, m.start())
+    relation = None if flag and km2 is not None else _best_relation(index, sentences, text, mentions, m.start())
     hedge = (m.group("hedge") or "").strip().lower()
     if hedge.startswith("an area") or hedge == "a total of":
         hedge = ""
     return AreaStatement(
         quote=sentences.sentence(index), start=m.start(), value_text=m.group("value"), unit_text=unit_text,
         area_km2=round(km2, 6) if km2 is not None else None, hedge=hedge, range_km2=range_km2, status=status,
-        direction=relation.direction if relation else None, direction_text=relation.text if relation else "",
+        direction=relation.direction if relation and relation.direction != "near" else None, direction_text=relation.text if relation else "",
         anchor_surfaces=tuple(a.surface for a in relation.anchors) if relation else (),
         anchor_offsets=tuple(a.start for a in relation.anchors) if relation else (), flag=flag,
         distance_km=relation.distance_km if relation else None)

@@ -28,14 +28,44 @@ _MONTH2 = _MONTH.replace("?P<month>", "?P<month2>")
 EXPLICIT = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
     rf"|\b{_MONTH2}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>(?:19|20)\d\d))?")
+# Numeric dates: ISO '2019-03-14', and day/month/year '14/3/2019' or '14.03.2019' as Iraqi and Kurdish
+# outlets write them (read month/day only when the second number cannot be a month).
+NUMERIC = re.compile(r"(?<![\d/.-])(?:(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)|"
+                     r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d\d))(?![\d/.-]?\d)")
 WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+past\s+|past\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
                      r"Friday|Saturday|Sunday)s?\b(?!\s*,?\s*(?:\d{1,2}\s+)?(?:January|February|March|April|May|"
                      r"June|July|August|September|October|November|December)\b)")
 RELATIVE = re.compile(r"\b(?P<word>today|this morning|this afternoon|this evening|tonight|earlier today|"
-                      r"yesterday|last night|overnight|the day before)\b", re.IGNORECASE)
+                      r"yesterday|last night|overnight|the day before|the previous day|the day before yesterday)\b",
+                      re.IGNORECASE)
+NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                            "nine", "ten", "eleven", "twelve", "thirteen", "fourteen"])}
+DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                      r"fourteen)\s+(?P<unit>days?|weeks?)\s+(?:ago|earlier|before)\b", re.IGNORECASE)
+# 'on the 14th': a day of the publication month (of the month before, when that day is still to come).
+ORDINAL_DAY = re.compile(r"\b(?:on|since|from)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[A-Z])")
+# A day that opens a span: what was launched, begun or started then, or what has gone on since then.
+LAUNCH = re.compile(r"\b(?:launch\w*|beg[au]n|begin\w*|start\w*|commenc\w*|kick\w* off|since|opened|"
+                    r"got under ?way|initiated)\b", re.IGNORECASE)
+SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
+PASSIVE_LAUNCH = re.compile(r"\b(?:was|were|had been)\s+(?:launched|begun|started)\b", re.IGNORECASE)
+# Past perfect ('had withdrawn on Monday'): background to the event the report tells.
+PAST_PERFECT = re.compile(r"\bhad\s+(?:already\s+|been\s+|recently\s+)*\w+(?:ed|en|wn|ne|ght|ft|lt|nt|ld|ok)\b",
+                          re.IGNORECASE)
+# 'announced on Monday that its troops ...': the day of a statement, followed by what it said.
+THAT_CLAUSE = re.compile(r"^\s*,?\s*that\s+(?:its|their|the|his|her|a|an|[A-Z])")
+WEEKDAY_RANGE_END = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*(?:and|to|through|"
+                               r"until|till|[-–])\s*$")
+SPAN_DAYS = re.compile(r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)[- ]day\s+(?:[\w-]+\s+)?"
+                       r"(?:operation|offensive|campaign|battle|assault|push|sweep)\b", re.IGNORECASE)
+SPAN_END = re.compile(r"\b(?:concluded|ended|finished|completed|wrapped up|came to an end)\b", re.IGNORECASE)
+URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/(?P<month>0?[1-9]|1[0-2])(?:/|$)")
+URL_DAY = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<sep>[/-])(?P<month>0?[1-9]|1[0-2])(?P=sep)(?P<day>0?[1-9]|[12]\d|3[01])"
+                     r"(?=[/-]|$|\.html?)")
 VAGUE = re.compile(r"\b(?:last week|earlier this week|this week|earlier this month|this month|last month)\b",
                    re.IGNORECASE)
-_OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before": -1}
+_OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before": -1, "the previous day": -1,
+            "the day before yesterday": -2}
 RECENT_DAYS = 14
 
 
@@ -59,15 +89,20 @@ class DateCandidate:
     reporting: bool = False  # 'said on Monday': the day of the statement, not of the event
 
     vague: bool = False  # 'last week', 'earlier this month': the first day of that span
+    launch: bool = False  # 'launched on Monday', 'since August 26': the day an operation began
+    background: bool = False  # 'had withdrawn on Monday': before the reported event
 
     @property
     def rank(self) -> int:
-        """Relative day words first (news gives the event's day that way), then written dates, then
-        vague spans, then the days that statements were made."""
-        return 3 if self.reporting else 2 if self.vague else 1 if self.explicit else 0
+        """The day an operation was launched first (a report of a launch and a later day is dated by
+        the launch); then relative day words (news gives the event's day that way), written dates,
+        the days statements were made (a day, at least), vague spans, and past-perfect background."""
+        if self.launch and not self.reporting and not self.vague:
+            return -1
+        return 5 if self.background else 4 if self.vague else 3 if self.reporting else 1 if self.explicit else 0
 
 
-def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
+def _explicit(m: re.Match[str], published: dt.date | None, year_hint: int | None = None) -> dt.date | None:
     month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
     day = int(m.group("day") or m.group("day2"))
     year_text = m.group("year") or m.group("year2")
@@ -75,6 +110,8 @@ def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
         year = int(year_text)
     elif published is not None:
         year = published.year
+    elif year_hint is not None:
+        year = year_hint
     else:
         return None
     try:
@@ -89,6 +126,17 @@ def _explicit(m: re.Match[str], published: dt.date | None) -> dt.date | None:
     return found
 
 
+def _numeric(m: re.Match[str]) -> dt.date | None:
+    """'2019-03-14'; '14/3/2019' day first, unless only month first can be right ('3/14/2019')."""
+    try:
+        if m.group("iy"):
+            return dt.date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+        a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+        return dt.date(year, a, b) if b > 12 >= a else dt.date(year, b, a)
+    except ValueError:
+        return None
+
+
 def _weekday(m: re.Match[str], published: dt.date) -> dt.date:
     back = (published.weekday() - WEEKDAYS[m.group("weekday").lower()]) % 7
     if back == 0 and m.group("last"):
@@ -101,33 +149,73 @@ def _reporting(text: str, at: int, end: int | None = None) -> bool:
     day words inside a quotation (the speaker's 'today' is not the report's)."""
     if REPORTING.search(text, max(0, at - 60), at):
         return True
-    if end is not None and REPORTING_AFTER.match(text, end):
+    if end is not None and (REPORTING_AFTER.match(text, end) or THAT_CLAUSE.match(text[end:end + 20])):
         return True
     paragraph = text.rfind("\n", 0, at) + 1
     return text.rfind("“", paragraph, at) > text.rfind("”", paragraph, at)
 
 
-def date_candidates(text: str, published: dt.date | None) -> list[DateCandidate]:
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(". ", 0, at), text.rfind("\n", 0, at), text.rfind("? ", 0, at)) + 1
+
+
+def _candidate(text: str, date: dt.date, m: re.Match[str], **kind: bool) -> DateCandidate:
+    """A day the text gives, with what its surroundings say about it: a statement's day, a launch,
+    or past-perfect background."""
+    start, end = m.start(), m.end()
+    sentence = _sentence_start(text, start)
+    after = text[end:end + 40]
+    stop = re.search(r"[.;\n]", after)
+    before = text[max(sentence, start - 50):start]
+    verb = LAUNCH.search(before) or LAUNCH.search(after[:stop.start()] if stop else after)
+    passive = PASSIVE_LAUNCH.search(text, max(sentence, start - 50), end)
+    launch = bool(SINCE.search(before) or (verb and not passive))
+    background = bool(PAST_PERFECT.search(text, max(sentence, start - 80), start))
+    return DateCandidate(date, start, m.group(0), reporting=_reporting(text, start, end), launch=launch,
+                         background=background, **kind)
+
+
+def date_candidates(text: str, published: dt.date | None, year_hint: int | None = None) -> list[DateCandidate]:
+    """Every day the text gives. Without a publication date, written dates without a year take
+    `year_hint` (e.g. from the report's url) and relative words give nothing."""
     found: list[DateCandidate] = []
     for m in EXPLICIT.finditer(text):
-        date = _explicit(m, published)
+        date = _explicit(m, published, year_hint)
         if date is not None:
-            found.append(DateCandidate(date, m.start(), m.group(0), explicit=True,
-                                       reporting=_reporting(text, m.start(), m.end())))
+            found.append(_candidate(text, date, m, explicit=True))
+    for m in NUMERIC.finditer(text):
+        date = _numeric(m)
+        if date is not None:
+            found.append(_candidate(text, date, m, explicit=True))
     if published is not None:
         explicit_spans = [(c.position, c.position + len(c.phrase)) for c in found]
         for m in WEEKDAY.finditer(text):
-            if any(s <= m.start() < e for s, e in explicit_spans):
+            if any(s <= m.start() < e for s, e in explicit_spans) or \
+                    WEEKDAY_RANGE_END.search(text, max(0, m.start() - 24), m.start()):
+                continue  # 'on Monday and Tuesday': a range gives its first day
+            found.append(_candidate(text, _weekday(m, published), m))
+        for m in ORDINAL_DAY.finditer(text):
+            day = int(m.group("day"))
+            month_first = published.replace(day=1)
+            if day > published.day:
+                month_first = (month_first - dt.timedelta(days=1)).replace(day=1)
+            try:
+                found.append(_candidate(text, month_first.replace(day=day), m, explicit=True))
+            except ValueError:
                 continue
-            found.append(DateCandidate(_weekday(m, published), m.start(), m.group(0),
-                                       reporting=_reporting(text, m.start(), m.end())))
+        named = [c.position for c in found]
         for m in RELATIVE.finditer(text):
-            offset = _OFFSETS.get(m.group("word").lower(), 0)
-            found.append(DateCandidate(published + dt.timedelta(days=offset), m.start(), m.group(0),
-                                       reporting=_reporting(text, m.start(), m.end())))
+            word = m.group("word").lower()
+            if word in ("overnight", "last night") and any(
+                    _sentence_start(text, p) == _sentence_start(text, m.start()) for p in named):
+                continue  # 'an overnight strike on Sunday': the day the text gives
+            found.append(_candidate(text, published + dt.timedelta(days=_OFFSETS.get(word, 0)), m))
+        for m in DAYS_AGO.finditer(text):
+            n = m.group("n").lower()
+            days = (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1)) * (7 if m.group("unit").lower()[0] == "w" else 1)
+            found.append(_candidate(text, published - dt.timedelta(days=days), m))
         for m in VAGUE.finditer(text):
-            found.append(DateCandidate(_span_start(m.group(0).lower(), published), m.start(), m.group(0),
-                                       vague=True, reporting=_reporting(text, m.start(), m.end())))
+            found.append(_candidate(text, _span_start(m.group(0).lower(), published), m, vague=True))
     found.sort(key=lambda c: c.position)
     return found
 
@@ -143,10 +231,33 @@ def _span_start(phrase: str, published: dt.date) -> dt.date:
     return first
 
 
-def event_date(text: str, published: dt.date | None, title: str = "") -> tuple[dt.date | None, str]:
+def year_from_url(url: str) -> int | None:
+    """The year a dated url path gives ('/2015/08/the-story/'), for reports without a publication date."""
+    m = URL_DATE.search(url or "")
+    return int(m.group("year")) if m else None
+
+
+def published_from_url(url: str) -> dt.date | None:
+    """The day a dated url gives ('/2016/10/23/story', '-2016-10-23.html'): a publication date."""
+    m = URL_DAY.search(url or "")
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+    except ValueError:
+        return None
+
+
+def event_date(text: str, published: dt.date | None, title: str = "",
+               url: str = "") -> tuple[dt.date | None, str]:
     """The report's main event date and the basis it was read from."""
+    from_url = published_from_url(url) if published is None else None
+    if from_url is not None:
+        date, basis = event_date(text, from_url, title)
+        return date, f"{basis} (publication date from the url)"
+    year_hint = year_from_url(url) if published is None else None
     for source in (text, title):
-        candidates = date_candidates(source, published)
+        candidates = date_candidates(source, published, year_hint)
         if published is not None:
             recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
             candidates = recent or [c for c in candidates if c.date <= published]
@@ -154,10 +265,25 @@ def event_date(text: str, published: dt.date | None, title: str = "") -> tuple[d
             # news reports the latest thing that happened; older days in the window are background
             latest_first = -1 if published is not None else 0
             best = min(candidates, key=lambda c: (c.rank, latest_first * c.date.toordinal(), c.position))
-            relative = published is not None and not EXPLICIT.fullmatch(best.phrase)
+            relative = published is not None and not best.explicit
             basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
                                           and published else "")
-            return best.date, basis
+            if year_hint is not None and not re.search(r"(?:19|20)\d\d", best.phrase):
+                basis += f", year {year_hint} from the url"
+            return _span_start_day(source, best, basis)
     if published is not None:
         return published, "no day in the text: publication date"
     return None, "no day in the text and no publication date"
+
+
+def _span_start_day(text: str, best: DateCandidate, basis: str) -> tuple[dt.date, str]:
+    """'the two-day operation ... concluded today': a span told by its last day starts N-1 days before."""
+    span = SPAN_DAYS.search(text)
+    sentence = _sentence_start(text, best.position)
+    if span is None or best.launch or not SPAN_END.search(text, sentence, best.position + len(best.phrase) + 60):
+        return best.date, basis
+    n = span.group("n").lower()
+    days = int(n) if n.isdigit() else NUMBER_WORDS[n]
+    if days < 2:
+        return best.date, basis
+    return best.date - dt.timedelta(days=days - 1), f"{basis}, the last day of a {days}-day {span.group(0).split()[-1]}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from opmap.extract.areas import CLEARED, NUMBER, parse_number
+from opmap.extract.sentences import Sentences
 from opmap.model import Casualty, Figure, Mention, Operation
 
 # Actor -> the words reports use for it (matched case-insensitively on word boundaries).
@@ -68,16 +70,18 @@ SUPPORT = re.compile(rf"\b(?:with|backed by|supported by|under the cover of|aide
                      rf"(?:the\s+)?(?:(?P<actor>{_ACTOR_PATTERN})\s+)?(?:-led\s+)?(?P<kind>air support|airstrikes|"
                      rf"air strikes|air cover|artillery support|artillery|aircraft|warplanes|drones|advisers|"
                      rf"advisors)", re.IGNORECASE)
+SUPPORT_BACKED = re.compile(rf"\b(?:backed by|supported by|with the (?:help|support|backing) of|with support from|"
+                            rf"aided by|assisted by)\s+(?:the\s+)?(?P<actor>{_ACTOR_PATTERN})(?P<kind>)\b", re.IGNORECASE)
 SUPPORT_ACTIVE = re.compile(rf"\b(?P<actor>{_ACTOR_PATTERN})[^.;]{{0,40}}?\b(?:provided|gave|offered)\s+"
                             rf"(?P<kind>air support|air cover|artillery support|support)", re.IGNORECASE)
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
-def _spans_with(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
-    """The sentences that hold a trigger word: the figure patterns only run there (speed)."""
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if trigger.search(m.group(0))]
+def _spans_with(text: str, trigger: re.Pattern[str], sentences: Sentences | None = None) -> list[tuple[int, int]]:
+    """The sentences (the shared splitter's, so 'U.S.-led' stays whole) that hold a trigger word: the
+    figure patterns only run there (speed)."""
+    split = sentences if sentences is not None and sentences.text == text else Sentences.split(text)
+    spans = (split.span(i) for i in range(len(split)))
+    return [(start, end) for start, end in spans if trigger.search(text, start, end)]
 
 
 def _find(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> list[re.Match[str]]:
@@ -87,7 +91,8 @@ def _find(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> 
 FORCE_TRIGGER = re.compile(r"\d|thousands|hundreds|dozens|(?:ty|teen|hundred|thousand)\b", re.IGNORECASE)
 CASUALTY_TRIGGER = re.compile(r"kill|dead|died|wound|injur|captur|arrest|detain", re.IGNORECASE)
 DAMAGE_TRIGGER = re.compile(r"destroy|demolish|\bhit\b|struck|target|dismantl|seiz|defus|clear", re.IGNORECASE)
-SUPPORT_TRIGGER = re.compile(r"air|artillery|aircraft|warplane|drone|advis|support", re.IGNORECASE)
+SUPPORT_TRIGGER = re.compile(r"air|artillery|aircraft|warplane|drone|advis|support|backed|backing|help|aided|assisted",
+                             re.IGNORECASE)
 
 
 def actor_of(words: str) -> str:
@@ -110,21 +115,21 @@ def _figure(m: re.Match[str], what: str) -> Figure | None:
     return Figure(what, value, written, hedge, m.group(0).strip())
 
 
-def force_sizes(text: str) -> tuple[Figure, ...]:
+def force_sizes(text: str, sentences: Sentences | None = None) -> tuple[Figure, ...]:
     """'about 500 Peshmerga', 'some 3,500 Peshmerga fighters'."""
     out = []
-    for m in _find(FORCE, text, _spans_with(text, FORCE_TRIGGER)):
+    for m in _find(FORCE, text, _spans_with(text, FORCE_TRIGGER, sentences)):
         figure = _figure(m, actor_of(m.group("actor")))
         if figure is not None and figure.value >= 10:
             out.append(figure)
     return tuple(out)
 
 
-def casualties(text: str) -> tuple[Casualty, ...]:
+def casualties(text: str, sentences: Sentences | None = None) -> tuple[Casualty, ...]:
     """'14 ISIS fighters were killed', 'killing 20 militants', 'two Peshmerga were wounded'."""
     out: list[Casualty] = []
     seen: set[int] = set()
-    spans = _spans_with(text, CASUALTY_TRIGGER)
+    spans = _spans_with(text, CASUALTY_TRIGGER, sentences)
     for pattern in (CASUALTY, KILLING):
         for m in _find(pattern, text, spans):
             value = parse_number(m.group("value"))
@@ -146,10 +151,10 @@ def _side(phrase: str) -> str:
     return "unknown"
 
 
-def destroyed(text: str) -> tuple[Figure, ...]:
+def destroyed(text: str, sentences: Sentences | None = None) -> tuple[Figure, ...]:
     """'five tunnels were destroyed', 'struck 30 different areas'."""
     out = []
-    spans = _spans_with(text, DAMAGE_TRIGGER)
+    spans = _spans_with(text, DAMAGE_TRIGGER, sentences)
     for pattern in (DESTROYED, DESTROYED_ACTIVE):
         for m in _find(pattern, text, spans):
             figure = _figure(m, f"{m.group('thing').strip().lower()} {m.group('verb').lower()}")
@@ -158,22 +163,158 @@ def destroyed(text: str) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-def support(text: str) -> tuple[tuple[str, str], ...]:
+def support(text: str, sentences: Sentences | None = None) -> tuple[tuple[str, str], ...]:
     """(supporting actor, kind): 'with coalition air support' -> ('Coalition', 'air support')."""
-    out = []
-    spans = _spans_with(text, SUPPORT_TRIGGER)
-    for pattern in (SUPPORT, SUPPORT_ACTIVE):
+    out: list[tuple[str, str]] = []
+    spans = _spans_with(text, SUPPORT_TRIGGER, sentences)
+    for pattern in (SUPPORT, SUPPORT_ACTIVE, SUPPORT_BACKED):
         for m in _find(pattern, text, spans):
             who = actor_of(m.group("actor")) if m.group("actor") else "Coalition" if "air" in m.group("kind").lower() \
                 else "unknown"
-            out.append((who, m.group("kind").lower()))
+            if pattern is SUPPORT_BACKED and any(w == who for w, _ in out):
+                continue
+            out.append((who, m.group("kind").lower() or "support"))
     return tuple(dict.fromkeys(out))
 
 
-def operation_of(article_id: str, text: str, mentions: list[Mention], date: dt.date | None) -> Operation:
+def operation_of(article_id: str, text: str, mentions: list[Mention], date: dt.date | None,
+                 sentences: Sentences | None = None) -> Operation:
     """The operation a report tells, as one record."""
-    return Operation(article_id, date, actors(text), support(text), force_sizes(text), casualties(text),
-                     destroyed(text), villages_cleared(text, mentions))
+    split = sentences if sentences is not None and sentences.text == text else Sentences.split(text)
+    named, losses = actors(text), casualties(text, split)
+    kind = event_kind(text, named, losses, split)
+    return Operation(article_id, date, named, support(text, split), force_sizes(text, split), losses,
+                     destroyed(text, split), villages_cleared(text, mentions), event_type=kind.event_type,
+                     sub_event_type=kind.sub_event_type)
+
+
+# ACLED's event types: which sub-event belongs to which event type and which disorder type.
+EVENT_TYPES = {
+    "Armed clash": "Battles", "Government regains territory": "Battles",
+    "Non-state actor overtakes territory": "Battles",
+    "Air/drone strike": "Explosions/Remote violence", "Shelling/artillery/missile attack": "Explosions/Remote violence",
+    "Remote explosive/landmine/IED": "Explosions/Remote violence", "Suicide bomb": "Explosions/Remote violence",
+    "Attack": "Violence against civilians", "Abduction/forced disappearance": "Violence against civilians",
+    "Non-violent transfer of territory": "Strategic developments", "Arrests": "Strategic developments",
+    "Disrupted weapons use": "Strategic developments", "Looting/property destruction": "Strategic developments",
+    "Other": "Strategic developments",
+}
+DISORDER_TYPES = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
+                  "Violence against civilians": "Political violence", "Strategic developments": "Strategic developments"}
+# ACLED's actor types (inter codes) for the actors opmap names, and the name written in the table.
+ACTOR_TYPES: dict[str, tuple[str, int]] = {
+    "Peshmerga": ("Peshmerga (Kurdistan Regional Government forces)", 1),
+    "Iraqi security forces": ("Military Forces of Iraq", 1),
+    "PMF": ("Popular Mobilization Forces", 1),
+    "Coalition": ("International coalition forces (US-led)", 8),
+    "ISIS": ("Islamic State (Iraq)", 2),
+    "PKK": ("PKK: Kurdistan Workers' Party", 2),
+    "Turkey": ("Military Forces of Turkey", 8),
+    "Iran": ("Military Forces of Iran", 8),
+    "civilians": ("Civilians (Iraq)", 7),
+}
+# Who fights whom: an actor's opponents among the ones opmap names.
+OPPONENTS: dict[str, tuple[str, ...]] = {
+    "Peshmerga": ("ISIS",), "Iraqi security forces": ("ISIS",), "PMF": ("ISIS",), "Coalition": ("ISIS",),
+    "ISIS": ("Peshmerga", "Iraqi security forces", "PMF", "Coalition", "civilians"),
+    "Turkey": ("PKK",), "Iran": ("PKK",), "PKK": ("Turkey", "Iran"),
+}
+
+AIR_STRIKE = re.compile(r"\b(?:air ?strikes?|air raids?|airstrikes?|drone strikes?|(?:war)?planes? (?:struck|bombed|hit)|"
+                        r"(?:jets|aircraft|drones?|warplanes) (?:struck|bombed|hit|targeted)|bombard(?:ed|ment) from the air|"
+                        r"aerial bombardment)\b", re.IGNORECASE)
+SHELLING = re.compile(r"\b(?:shell(?:ed|ing|s)|artillery (?:fire|strikes?|barrage)|mortars? (?:rounds?|fire|shells?|attacks?)|"
+                      r"rockets? (?:fire|attacks?|landed|hit)|missiles?|katyusha|fired (?:rockets|mortars))\b", re.IGNORECASE)
+EXPLOSIVE = re.compile(r"\b(?:ieds?|roadside bombs?|improvised explosive|landmines?|mines? exploded|explosive devices?|"
+                       r"car bombs?|vbieds?|booby[- ]trap(?:ped|s)?)\b", re.IGNORECASE)
+SUICIDE = re.compile(r"\bsuicide (?:bomb(?:er|ing)?s?|attacks?|vests?)\b", re.IGNORECASE)
+FIGHTING = re.compile(r"\b(?:clash(?:ed|es)?|fight(?:ing|s)?|fought|battles?|gun ?fights?|firefights?|exchange of fire|"
+                      r"heavy resistance|repell?(?:ed)? (?:an? )?attack|attacked|ambush(?:ed)?|offensive|assault)\b", re.IGNORECASE)
+OVERTAKEN = re.compile(r"\b(?:isis|isil|islamic state|daesh|militants|jihadists)\b[^.;]{0,60}?\b(?:seized|captured|overran|"
+                       r"took control of|stormed)\b", re.IGNORECASE)
+ARRESTS = re.compile(r"\b(?:arrest(?:ed|s)?|detain(?:ed|s)?|round(?:ed)? up)\b", re.IGNORECASE)
+DISRUPTED = re.compile(r"\b(?:defus(?:ed|ing)|dismantl(?:ed|ing)|disarm(?:ed|ing)|detonated under control)\b", re.IGNORECASE)
+ABDUCTION = re.compile(r"\b(?:kidnapp?(?:ed|ing)|abduct(?:ed|ion)|hostages?)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """ACLED's event classification of one report's operation."""
+
+    event_type: str
+    sub_event_type: str
+
+    @property
+    def disorder_type(self) -> str:
+        return DISORDER_TYPES[self.event_type]
+
+
+def event_kind(text: str, named: tuple[str, ...], losses: tuple[Casualty, ...],
+               sentences: Sentences | None = None) -> EventKind:
+    """ACLED's event and sub-event type of what the report tells, from its words: ground retaken
+    (with fighting a battle, without it a non-violent transfer), else a clash, else an air strike,
+    shelling, explosive or suicide bomb, else violence against civilians, arrests, weapons disrupted;
+    'Other' strategic development when none of these is told."""
+    split = sentences if sentences is not None and sentences.text == text else Sentences.split(text)
+    told = [split.sentence(i) for i in range(len(split))]
+    state = any(a in named for a in ("Peshmerga", "Iraqi security forces", "PMF", "Coalition", "Turkey", "Iran"))
+    killed = any(c.kind in ("killed", "wounded") and c.side != "civilians" for c in losses)
+    fighting = any(FIGHTING.search(t) for t in told) or killed
+
+    def sub(kind: str) -> EventKind:
+        return EventKind(EVENT_TYPES[kind], kind)
+
+    if any(OVERTAKEN.search(t) for t in told) and not any(CLEARED.search(t) and not OVERTAKEN.search(t)
+                                                            for t in told if state):
+        return sub("Non-state actor overtakes territory")
+    if state and any(CLEARED.search(t) for t in told):
+        return sub("Government regains territory" if fighting else "Non-violent transfer of territory")
+    if any(FIGHTING.search(t) for t in told) and len(named) >= 2:
+        return sub("Armed clash")
+    for pattern, kind in ((SUICIDE, "Suicide bomb"), (AIR_STRIKE, "Air/drone strike"),
+                          (SHELLING, "Shelling/artillery/missile attack"),
+                          (EXPLOSIVE, "Remote explosive/landmine/IED")):
+        if any(pattern.search(t) for t in told):
+            if kind == "Remote explosive/landmine/IED" and any(DISRUPTED.search(t) for t in told) and not killed:
+                return sub("Disrupted weapons use")
+            return sub(kind)
+    if any(c.side == "civilians" and c.kind == "killed" for c in losses):
+        return sub("Attack")
+    if any(ABDUCTION.search(t) for t in told):
+        return sub("Abduction/forced disappearance")
+    if fighting and named:
+        return sub("Armed clash")
+    if any(ARRESTS.search(t) for t in told):
+        return sub("Arrests")
+    if any(DISRUPTED.search(t) for t in told):
+        return sub("Disrupted weapons use")
+    return sub("Other")
+
+
+@dataclass(frozen=True)
+class Sides:
+    """Who acted and against whom, in ACLED's terms: actor1 with its allies, actor2 with its allies."""
+
+    actor1: str
+    assoc_actor_1: tuple[str, ...]
+    actor2: str
+    assoc_actor_2: tuple[str, ...]
+
+
+def sides(named: tuple[str, ...], supporters: tuple[str, ...] = (), targets_civilians: bool = False) -> Sides:
+    """actor1: the first actor named who has an opponent in the report (else the first named);
+    actor2: its first opponent named; each side's other actors (and actor1's supporters) are its
+    associates. Civilians are actor2 when the report tells of them killed and no armed opponent."""
+    if not named:
+        return Sides("", (), "", ())
+    acting = [a for a in named if a not in supporters] or list(named)
+    first = next((a for a in acting if any(o in named for o in OPPONENTS.get(a, ()))), acting[0])
+    opponents = [a for a in named if a in OPPONENTS.get(first, ())]
+    second = opponents[0] if opponents else ("civilians" if targets_civilians and first != "civilians" else "")
+    allies = [a for a in (*named, *supporters) if a not in (first, second) and a not in OPPONENTS.get(first, ())
+              and first not in OPPONENTS.get(a, ())]
+    others = [a for a in opponents[1:] if a != second]
+    return Sides(first, tuple(dict.fromkeys(allies)), second, tuple(dict.fromkeys(others)))
 
 
 def villages_cleared(text: str, mentions: list[Mention]) -> tuple[str, ...]:

@@ -11,10 +11,11 @@ Rules, in the analyst's terms:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -25,32 +26,86 @@ from opmap.spelling import ARTICLES, fold_token, name_key
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
-ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation"])  # folded like token keys
+ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation", "resistance", "qaeda", "qaida"])  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
-# Every repetition is bounded (a word of at most 41 characters, a list of at most 40 names), so no
-# pattern built from these can backtrack beyond a constant per position: matching stays linear.
-_WORD = r"[A-Z][\w'’‐-]{0,40}"
-_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s{{1,20}}(?:(?:al|el)[-‐])?{_WORD}){{0,3}}"
+# Armed groups whose names end 'in <country>' ('Islamic State in Iraq', 'al-Qaeda in Iraq').
+NAMED_IN_HEADS = frozenset(fold_token(w) for w in ["resistance", "state", "qaeda", "qaida"])
+# Every repetition is bounded (a word of at most 41 characters and 4 apostrophes, a list of at most 40
+# names), so no pattern built from these can backtrack beyond a constant per position: matching stays
+# linear in the text.
+_WORD = r"[A-Z][\w‐-]{0,40}(?:['’](?![sS]\b)[\w‐-]{1,40}){0,4}"  # a capitalised word; a possessive 's ends it
+_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s{{1,20}}(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
+# Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
+FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
+                 r"[Mm]ilitary [Bb]ase|[Bb]ase|[Aa]irport|[Bb]order [Cc]rossing|[Cc]rossing|[Jj]unction|[Ii]ntersection|"
+                 r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
+                 r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
 _LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{0,40}}"
-CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+# (cue, pattern, the words a sentence must hold for the pattern to be tried; () = the cue's CUE_HINTS)
+CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
-                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})")),
-    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b")),
-    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b")),
-    ("area", re.compile(rf"\b({_NAME})\s+(?:area|valley|bridge|oilfields?|oil field|plain|plains|airbase|"
-                        rf"air base|border crossing|crossing|junction|checkpoint)\b")),
-    ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})")),
-    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})")),
-    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})")),
+                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), ()),
+    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), ()),
+    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), ()),
+    ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b"), ()),
+    ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b"), ()),
+    # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
+    ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
+                           rf":\s*({_LIST})"), (":",)),
+    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",)),
+    ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
+     (" like ", "such as", "including", "namely")),
+    # a place's officials: 'the mayor of X', 'the governor of X'
+    ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})"),
+     ("mayor", "governor", "qaimaqam", "commissioner", "head of")),
+    # a name the text locates: 'X is 90 kilometers northeast of Erbil', 'X, 10 miles north of Y'
+    ("place", re.compile(rf"\b({_NAME}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
+                           rf"approximately)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+"
+                           rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile")),
+    # 'the sub-district of X', 'A and B sub-districts'
+    ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})"),
+     ("district", "nahiya", "qadha")),
+    ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME}){{0,40}},?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
+                               rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates")),
+    ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})"), ()),
+    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})"), ()),
+    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})"), ()),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
-                           rf"namely|are|were)\s+({_LIST})")),
-    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})")),
-    ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b")),
-    ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b")),
-    ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b")),
-    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})")),
+                           rf"namely|are|were)\s+({_LIST})"), ()),
+    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})"), ()),
+    ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), ()),
+    ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
+    ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b"), ()),
+    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
+    # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
+    ("place", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
+                           rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"
+                           rf"(?!\s+(?:elders?|chiefs?|head|mukhtar|leaders?|residents?|officials?|council|police|mayor|"
+                           rf"guards?|commanders?|governor|man|woman|boy|girl|teacher|doctor))"),
+     (", a ", ", an ", ", the ")),
+    # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
+    ("place", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
+                           rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
+                           rf"({_NAME})"),
+     ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading")),
+    # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
+    ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
+     ("near", "outside", "close to", "vicinity")),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
+_ROAD_WORD = re.compile(r"\s(?:road|highway|Road|Highway)\b")
+ROAD_REACH = 400  # characters before 'road' that its two names can span (two names of at most 4 words)
+
+
+def road_matches(text: str) -> Iterator[re.Match[str]]:
+    """ROAD's matches, as `ROAD.finditer` finds them, but tried only in a window before each 'road' or
+    'highway': a long run of capitalised words without one costs nothing."""
+    done = 0
+    for word in _ROAD_WORD.finditer(text):
+        m = ROAD.search(text, max(done, word.start() - ROAD_REACH), word.end())
+        if m is not None:
+            done = m.end()
+            yield m
 UNIT_WORDS = {"district": "district", "subdistrict": "district", "sub": "district", "province": "governorate",
               "governorate": "governorate", "region": "governorate", "mountains": "mount", "mountain": "mount",
               "heights": "mount", "hils": "mount", "hil": "mount", "range": "mount", "mount": "mount"}
@@ -61,12 +116,13 @@ UNIT_SUFFIXES = {"district": ("district", "sub district"), "governorate": ("gove
                  "mount": ("mountains",)}
 DIRECTIONAL_ADJECTIVES = frozenset({"northern", "southern", "eastern", "western", "central", "northeastern",
                                     "northwestern", "southeastern", "southwestern"})
-DEMONYMS = {"iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
+DEMONYMS = {"kurdish": "Kurdistan Region", "iraqi": "Iraq", "iranian": "Iran", "turkish": "Turkey", "syrian": "Syria", "jordanian": "Jordan",
             "saudi": "Saudi Arabia", "kuwaiti": "Kuwait"}
 CUE_VARIANT_TYPES = {"village": frozenset({"settlement"}), "front": frozenset({"settlement"}),
                      "area": frozenset({"settlement", "valley", "region", "facility", "subdistrict"}), "mount": frozenset({"mountain", "range", "hill"}),
                      "range": frozenset({"mountain", "range", "hill"}), "district": frozenset({"district", "subdistrict"}),
-                     "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"})}
+                     "governorate": frozenset({"governorate"}), "outskirts": frozenset({"settlement"}),
+                     "subdistrict": frozenset({"subdistrict", "district", "settlement"})}
 ACTOR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:government|authorities|officials|leaders|leadership|administration)?"
                          r"\s*(?:has |have |had )?(?:said|says|announced|agreed|agree|denied|deny|claimed|accused|"
                          r"rejected|demanded|stated|insisted|insists|warned|wants|responded|condemned|signed|traded|"
@@ -76,6 +132,11 @@ ACTOR_BEFORE = re.compile(r"\b(?:disputed|claimed|contested)\s+(?:by|between)\s+
                           r"\b(?:talks|relations|agreement|dispute|tensions|negotiations)\s+between\s+"
                           r"(?:[\w-]+\s+and\s+)?$",
                           re.IGNORECASE)
+SPEAKERS_IN = re.compile(r"\b(?:officials?|sources?|spokes(?:man|woman|person)|authorities|residents?|police|"
+                         r"commanders?|journalists?|reporters?|correspondents?|analysts?|diplomats?|ministry|"
+                         r"leaders?)\s+(?:in|from|based in)\s+(?:the\s+)?$", re.IGNORECASE)
+REPORTED = re.compile(r"^[^.;]{0,40}?\b(?:said|say|says|told|reported|report|stated|announced|confirmed|claimed|"
+                      r"added|noted)\b", re.IGNORECASE)
 OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|recaptur\w+|attack\w*|"
                              r"operations?|offensive|assault|air ?strikes?|strikes?|struck|clash\w*|fight\w*|"
                              r"kill\w*|wounded|launched|bomb\w*|shell\w*|ambush\w*|raid\w*|advanc\w+|"
@@ -84,22 +145,36 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
-NOT_A_NAME_START = frozenset(fold_token(w) for w in ["the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
+NOT_A_NAME_START = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "director", "officials", "king", "prince", "ayatollah", "pope", "senator", "secretary", "christmas", "eid", "ramadan", "nowruz", "newroz", "ashura", "arbaeen", "operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
 FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
-_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti)\s+(?:border|frontier)s?\b")
+_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
+                     r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
-                           "near", "while", "with", "for", "a", "an", "when", "but", "both"})
+                           "near", "while", "with", "for", "a", "an", "when", "but", "both", "besides", "including",
+                           "except", "like", "beyond", "across", "around", "also"})
 _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|around\s+|roughly\s+|nearly\s+)*"
                          r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
                          r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
 _NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME}){{1,40}},?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
+# 'pro-Iran militias', 'anti-Baghdad protests': an allegiance, not a place.
+# 'X's house', 'X's son': X is a person.
+_PERSONS_THINGS = re.compile(r"['’]s\s+(?:house|home|family|son|sons|daughter|daughters|brother|brothers|wife|car|"
+                             r"body|residence|relatives|farm|funeral|killing|death|arrest)\b")
+_AFFILIATION = re.compile(r"\b(?:pro|anti)[-‐]$", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|Al|El)[-‐ ]")
-CUE_HINTS = {"area": ("area", "valley", "bridge", "oil", "plain", "air", "crossing", "junction", "checkpoint"),
+CUE_HINTS = {"area": ("area", "region"),
+             "feature": (" valley", " bridge", " oil", " plain", " base", "airbase", " airport", " crossing",
+                         " junction", " intersection", " checkpoint", " dam", " factory", " refinery", " peak",
+                         " desert", " basin", " road", " highway", " camp", " shrine", " monastery", " resort",
+                         " plateau", " wadi", " strip"),
+             "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
              "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
                          "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
+# 'the Salaheddine, Samarra and Diyala operations commands': commands named after their sectors.
+_COMMANDS = re.compile(rf"{_LIST}\s+(?:operations?\s+)?commands?\b")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
@@ -151,8 +226,16 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             end = last
             if last + 1 < len(tokens) and last + 1 in run and tokens[last + 1].text.lower() in ("of", "for"):
                 end = run[-1]
+            elif tokens[last].key in NAMED_IN_HEADS and j + 1 < len(tokens) and tokens[j].text == "in" \
+                    and _capitalised(tokens[j + 1].text):
+                end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
             spans.append((tokens[run[0]].start, tokens[end].end))
         i = j
+    at = text.find("ommand")
+    while at != -1:  # 'the X, Y and Z operations commands': only around the word, the list reads back from it
+        line_start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), at - 200) + 1
+        spans.extend((m.start(), m.end()) for m in _COMMANDS.finditer(text, line_start, at + 12))
+        at = text.find("ommand", at + 6)
     return spans
 
 
@@ -201,10 +284,32 @@ def _inside(spans: Spans, start: int, end: int) -> bool:
     return spans.within(start, end)
 
 
+# An opening dateline: 'ERBIL, Kurdistan Region –', 'Ebril, Kurdistan (Sputnik) –', 'NEAR YANKAJA, Iraq:'.
+_DATELINE = re.compile(r"\s*(?:NEAR\s+|Near\s+)?(?P<town>[A-Z][A-Za-z'’-]+(?:[ -][A-Z][A-Za-z'’-]+){0,2})"
+                       r"(?P<rest>,\s*[A-Z][\w ’'.-]{2,40}?)?\s*(?:\([^)]{1,40}\)\s*)?(?:[–—-]\s|:\s)")
+
+
 def _dateline_end(text: str) -> int:
     """End offset of an opening dateline such as 'ERBIL, Kurdistan Region –', else 0."""
-    m = re.match(r"\s*([A-Z][A-Z'’ -]{2,40}(?:,\s*[A-Z][\w ’'-]{2,40})?)\s*(?:\([^)]{1,40}\)\s*)?[–—-]\s", text)
-    return m.end(1) if m else 0
+    m = _DATELINE.match(text)
+    if m is None or (m.group("rest") is None and not m.group("town").isupper()):
+        return 0  # 'Officials said:' is no dateline; a lone town in capitals is
+    return m.end("rest") if m.group("rest") else m.end("town")
+
+
+def _dateline_mention(text: str, index: GazetteerIndex, sentences: Sentences,
+                      taken: Spans) -> list[Mention]:
+    """The dateline's town, even when the tables lack it or spell it otherwise ('Ebril')."""
+    m = _DATELINE.match(text)
+    if m is None or not _dateline_end(text):
+        return []
+    start, end = m.span("town")
+    town = m.group("town")
+    key = name_key(town)
+    if taken.overlaps(start, end) or not _could_be_a_name(key) or key.split()[0] in NOT_PLACE_NAMES:
+        return []
+    entries = index.lookup(key) or index.variants(town, frozenset({"settlement"}))
+    return [Mention(town, start, end, sentences.at(start), tuple(entries), cue="village", role="dateline")]
 
 
 def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> list[Mention]:
@@ -214,7 +319,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     dateline = _dateline_end(text)
     mentions: list[Mention] = []
     taken = Spans()
-    for m in ROAD.finditer(text):
+    for m in road_matches(text):
         entries = road_between(m.group(1), index) or tuple(index.lookup(name_key(m.group(1))))
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
         taken.append((m.start(1), m.end(1)))
@@ -231,10 +336,11 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             continue
         j, matched = found
         start, end = tokens[i].start, tokens[j].end
-        if i > 0 and tokens[i - 1].key in ARTICLES and _joined(text, tokens[i - 1], tokens[i]) and (
+        if i > 0 and tokens[i - 1].text.lower() in ARTICLES and _joined(text, tokens[i - 1], tokens[i]) and (
                 tokens[i - 1].key in ("al", "el") or text[tokens[i - 1].end] in "-‐"):
             start = tokens[i - 1].start
-        if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index):
+        if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index) \
+                or _AFFILIATION.search(text, max(0, start - 5), start):
             i = j + 1
             continue
         start, end, j, matched, cue = _with_unit_words(text, tokens, i, j, start, end, matched, index)
@@ -244,6 +350,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         taken.append((start, end))
         i = j + 1
     mentions.extend(_border_mentions(text, index, sentences, taken))
+    mentions.extend(_dateline_mention(text, index, sentences, taken))
     listed = _list_mentions(text, index, sentences, mentions, orgs)
     mentions.extend(listed)
     taken.extend((m.start, m.end) for m in listed)
@@ -304,6 +411,8 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
     if follower is not None:
         after = text[follower.end:follower.end + 60]
     before = text[max(0, mention.start - 40):mention.start]
+    if (" in " in before or " from " in before) and SPEAKERS_IN.search(before) and REPORTED.match(after):
+        return "mentioned"  # 'officials in Erbil said': where the speakers sit, not where the fighting was
     if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
         return "actor"
     if _reports_action(mention.sentence):
@@ -399,7 +508,7 @@ def _preceded_by_name(text: str, tokens: list[Token], i: int, index: GazetteerIn
     """'Hawre Amedi', 'Abdul Mohsen al-Abbasi': a capitalised word that is no place, title, feature or
     direction, glued before the name, makes it part of a person's name."""
     before = tokens[i - 1]
-    if text[before.end:tokens[i].start] != " " or not _capitalised(before.text) or before.text.isupper():
+    if text[before.end:tokens[i].start] not in (" ", "-") or not _capitalised(before.text) or before.text.isupper():
         return False
     if _capitalised_sentence_start(text, before):
         return False
@@ -518,25 +627,81 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     seen: set[tuple[int, int]] = set()
     lowered = text.lower()
     spans = [sentences.span(i) for i in range(len(sentences))]
-    for cue, pattern in CUES:
-        hints = CUE_HINTS[cue]
-        if not any(hint in lowered for hint in hints):
-            continue
+    starts = [a for a, _ in spans]
+    holding: dict[str, set[int]] = {}  # cue word -> the sentences that hold it
+
+    def sentences_with(hint: str) -> set[int]:
+        if hint not in holding:
+            found_in: set[int] = set()
+            at = lowered.find(hint)
+            while at != -1:
+                found_in.add(max(0, bisect.bisect_right(starts, at) - 1))
+                at = lowered.find(hint, at + 1)
+            holding[hint] = found_in
+        return holding[hint]
+
+    for cue, pattern, own_hints in CUES:
         # run the pattern only over the sentences that hold one of its cue words
-        windows = [(a, b) for a, b in spans if any(lowered.find(h, a, b) != -1 for h in hints)]
+        present = [h for h in own_hints or CUE_HINTS[cue] if h in lowered]
+        if not present:
+            continue
+        chosen = set().union(*(sentences_with(h) for h in present))
+        windows = [spans[i] for i in sorted(chosen)]
         for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             for group in range(1, (m.lastindex or 0) + 1):
                 if m.group(group) is None:
                     continue
-                for name, start in _list_items(m.group(group), m.start(group)):
+                for name, start in _list_items(m.group(group), m.start(group), pairs=cue == "front"):
                     end = start + len(name)
                     key = name_key(name)
-                    if (start, end) in seen or _inside(orgs, start, end) or not _could_be_a_name(key):
+                    if (start, end) in seen or orgs.overlaps(start, end) \
+                            or not _could_be_a_name(key) or _adjective_of_a_place(key, index) \
+                            or _PERSONS_THINGS.match(text, end) or (cue in ("feature", "area") and _acronym(name)):
                         continue
                     seen.add((start, end))
-                    entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
+                    if cue == "feature":
+                        entries = index.lookup(key) or feature_near(name, index)
+                    else:
+                        entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
                     found.append(Mention(name, start, end, sentences.at(start), tuple(entries), cue=cue))
     return found
+
+
+_FEATURE_SPLIT = re.compile(rf"^(?P<base>.+?)\s+(?P<head>{FEATURE_HEADS})$")
+HEAD_TYPES = {"valley": "valley", "dam": "dam", "camp": "camp", "road": "road", "highway": "road", "desert": "region",
+              "plain": "region", "plains": "region", "basin": "region", "plateau": "region", "peak": "mountain",
+              "strip": "region"}
+
+
+def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
+    """'Haditha Dam', 'Mosul airport', 'Tigris River Valley' when the tables lack the feature itself:
+    a feature at the point of the place it is named after, precision 2 (near it), so the analyst sees
+    it on the map and its zone is read there; [] when the place is unknown too."""
+    m = _FEATURE_SPLIT.match(name)
+    if m is None:
+        return []
+    base, head = m.group("base"), m.group("head").lower().split()[-1]
+    kind = HEAD_TYPES.get(head, "facility")
+    located = [e for e in index.lookup(name_key(base)) if e.lat is not None and e.lon is not None]
+    if not located:
+        return []
+    best = min(located, key=lambda e: (e.country != "IQ", e.type != "settlement", -e.population))
+    return [replace(best, key=f"near:{best.key}:{name_key(head)}", name=f"{best.name} {m.group('head')}",
+                    type=kind, precision=2, population=0, alt_names=(), line=(), table="derived", zone="",
+                    zone_basis="",
+                    source=f"named after {best.name}: placed at its point ({best.source})")]
+
+
+def _acronym(name: str) -> bool:
+    """'a PKK camp', 'the KDPI base': a facility named by its owner's acronym is no place name."""
+    first = name.split()[0]
+    return len(first) >= 2 and first.isupper() and first.isalpha()
+
+
+def _adjective_of_a_place(key: str, index: GazetteerIndex) -> bool:
+    """'a Kurdistani area', 'Mosuli families': a known place's name plus -i is its adjective, not a place."""
+    return " " not in key and key.endswith("i") and len(key) > 4 and not index.lookup(key) \
+        and bool(index.lookup(key[:-1]))
 
 
 def _could_be_a_name(key: str) -> bool:
@@ -546,7 +711,9 @@ def _could_be_a_name(key: str) -> bool:
         and words[-1] not in ("held", "controled", "controlled", "led", "based", "backed", "run", "occupied")
 
 
-def _list_items(value: str, base: int) -> list[tuple[str, int]]:
+def _list_items(value: str, base: int, pairs: bool = False) -> list[tuple[str, int]]:
+    """The names of a list; with `pairs`, 'Makhmour-Gwer' (a front between two places) is two names,
+    otherwise a hyphenated name ('Avashin-Basyan', one region) stays whole."""
     items, offset = [], 0
     for piece in _LIST_SPLIT.split(value):
         at = value.find(piece, offset)
@@ -558,7 +725,7 @@ def _list_items(value: str, base: int) -> list[tuple[str, int]]:
             words = words[1:]
         piece = " ".join(words)
         parts = piece.split("-")
-        if len(parts) > 1 and all(len(p) >= 3 and p[0].isupper() and " " not in p and p.lower() not in ARTICLES
+        if pairs and len(parts) > 1 and all(len(p) >= 3 and p[0].isupper() and " " not in p and p.lower() not in ARTICLES
                                   for p in parts):
             for part in parts:  # 'Makhmour-Gwer front': two places
                 items.append((part, base + value.find(part, at)))

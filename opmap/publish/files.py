@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from opmap.errors import OpmapError
@@ -66,18 +67,22 @@ def neutralised(value: object) -> object:
     return value
 
 
-def write_csv(frame: gpd.GeoDataFrame, target: Path) -> Path:
-    """A CSV table with the geometry as a WKT column first (GDAL's CSV driver, GEOMETRY=AS_WKT); text
-    cells that start like a formula (= + - @ tab CR) are neutralised."""
-    import pandas as pd
+def write_csv(frame: pd.DataFrame, target: Path) -> Path:
+    """A CSV table (GDAL's CSV driver): a GeoDataFrame's geometry as a WKT column first; a plain table
+    as its columns come (one of them may be a WKT string). Text cells that start like a formula
+    (= + - @ tab CR) are neutralised."""
 
     safe = frame.copy()
+    geometry = safe.geometry.name if isinstance(safe, gpd.GeoDataFrame) else None
     for column in safe.columns:
-        if column != safe.geometry.name and not pd.api.types.is_numeric_dtype(safe[column]):
+        if column != geometry and not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(neutralised)
 
     def write(path: Path) -> None:
-        pyogrio.write_dataframe(safe, path, driver="CSV", GEOMETRY="AS_WKT")
+        if isinstance(safe, gpd.GeoDataFrame):
+            pyogrio.write_dataframe(safe, path, driver="CSV", GEOMETRY="AS_WKT")
+        else:
+            pyogrio.write_dataframe(safe, path, driver="CSV")
 
     return atomic_write(target, write)
 

@@ -22,6 +22,7 @@ import base64
 import gzip
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ class OpmapScripts(MacroElement):
     _template = Template("""
         {% macro header(this, kwargs) %}
         <script>
-        var opmap = {timed: [], searchable: [], pending: []};
+        var opmap = {timed: [], searchable: [], pending: [], all: []};
         opmap.inflate = function (packed) {
             var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
             var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
@@ -157,6 +158,7 @@ class OpmapScripts(MacroElement):
             var loading = opmap.inflate(packed).then(function (data) {
                 layer.addData(opmap.features(data));
                 layer.opmapAll = layer.getLayers();
+                opmap.all.push(layer);
                 if (timed) { opmap.timed.push(layer); }
                 if (searchable) { opmap.searchable.push(layer); }
                 layer.opmapOnLoad.forEach(function (then) { then(layer); });
@@ -193,13 +195,15 @@ class OpmapScripts(MacroElement):
         opmap.text = function (props, fields) {
             var box = document.createElement("div");
             box.className = "opmap-popup";
-            fields.forEach(function (key) {
+            fields.forEach(function (field) {
+                var key = Array.isArray(field) ? field[1] : field;
+                var name = Array.isArray(field) ? field[0] : key.replace(/_/g, " ");
                 var value = props[key];
                 if (value === null || value === undefined || value === "") { return; }
                 if (Array.isArray(value)) { value = value.join(", "); }
                 var row = document.createElement("div");
                 var label = document.createElement("b");
-                label.textContent = key.replace(/_/g, " ") + ": ";
+                label.textContent = name + ": ";
                 row.appendChild(label);
                 if (key === "url" && /^https?:\\/\\//.test(String(value))) {
                     var link = document.createElement("a");
@@ -207,15 +211,18 @@ class OpmapScripts(MacroElement):
                     link.textContent = String(value);
                     row.appendChild(link);
                 } else {
-                    row.appendChild(document.createTextNode(String(value)));
+                    var text = document.createElement("span");
+                    text.textContent = String(value);
+                    row.appendChild(text);
                 }
                 box.appendChild(row);
             });
             return box;
         };
         </script>
-        <style>.opmap-popup { max-width: 320px; font: 12px/1.35 sans-serif; }
+        <style>.opmap-popup { max-width: 320px; max-height: 320px; overflow-y: auto; font: 12px/1.35 sans-serif; }
                .opmap-popup div { margin-bottom: 2px; }
+               .opmap-popup span { white-space: pre-line; }
                .opmap-control { background: #fff; padding: 5px 7px; border-radius: 4px;
                                 box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.4 sans-serif; }
                .opmap-control button { font: 12px sans-serif; cursor: pointer; }
@@ -237,7 +244,13 @@ class CompactGeoJson(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON(null, {
-            style: function () { return {{ this.style }}; },
+            style: function (feature) {
+                var base = {{ this.style }}, wide = {{ this.wide }};
+                if (wide && feature && Number(feature.properties.area_km2) > wide.km2) {
+                    return Object.assign({}, base, wide.style);
+                }
+                return base;
+            },
             pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, {{ this.style }}); }
         }).addTo({{ this._parent.get_name() }});
         opmap.load({{ this.get_name() }}, "{{ this.packed }}", {{ this.timed|tojson }}, {{ this.searchable|tojson }});
@@ -245,11 +258,12 @@ class CompactGeoJson(MacroElement):
     """)
 
     def __init__(self, data: dict[str, Any], style: dict[str, Any], timed: bool = False,
-                 searchable: bool = False) -> None:
+                 searchable: bool = False, wide: dict[str, Any] | None = None) -> None:
         super().__init__()
         self._name = "CompactGeoJson"
         self.packed = pack(data)
         self.style = script_json(style)
+        self.wide = script_json(wide)  # {"km2": N, "style": {...}}: how areas larger than N km² are drawn
         self.timed, self.searchable = timed, searchable
 
 
@@ -289,7 +303,7 @@ class SafePopups(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, fields: tuple[str, ...], tooltip: str = "") -> None:
+    def __init__(self, fields: Sequence[Any], tooltip: str = "") -> None:
         super().__init__()
         self._name = "SafePopups"
         self.fields = script_json(list(fields))

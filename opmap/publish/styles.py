@@ -21,6 +21,10 @@ DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
 ZONE_COLOURS = {"kurdistan_region": "#1b9e77", "disputed": "#d95f02", "federal_iraq": "#7570b3",
                 "outside": "#8c8c8c", "unknown": "#444444"}
 ZONE_ORDER = ("kurdistan_region", "disputed", "federal_iraq", "outside", "unknown")
+# How places are drawn: their zone, or `across_zones` for an Iraqi feature no one zone holds.
+SHOWN_COLOURS = {**ZONE_COLOURS, "across_zones": "#2b8cbe"}
+SHOWN_ORDER = ("kurdistan_region", "disputed", "federal_iraq", "across_zones", "outside", "unknown")
+SHOWN_LABELS = {**ZONE_LABELS, "across_zones": "Across zones (rivers, ranges, Iraq as a whole)"}
 DATE_RAMP = ("#fecc5c", "#fd8d3c", "#f03b20", "#bd0026", "#67000d")  # older → newer
 GEOMETRY_TYPES = {"point": "0", "line": "1", "polygon": "2"}
 
@@ -190,7 +194,12 @@ def default_styles(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, LayerStyle]
     if "places" in layers:
         styles["places"] = LayerStyle(categorised("zone", zone_categories({
             z: Symbol("marker", c, outline="#222222", outline_width=0.2, size=2.2)
-            for z, c in ZONE_COLOURS.items()})), "point", "opmap places by zone, labelled by name", "name")
+            for z, c in ZONE_COLOURS.items()})), "point", "opmap places, one row per report, by zone")
+    if "distinct_places" in layers:
+        styles["distinct_places"] = LayerStyle(categorised("shown_as", [
+            (z, SHOWN_LABELS[z], Symbol("marker", SHOWN_COLOURS[z], outline="#222222", outline_width=0.2,
+                                        size=2.4 if z != "across_zones" else 3.0))
+            for z in SHOWN_ORDER]), "point", "opmap places, one per place, labelled by name", "name")
     if "operations" in layers:
         frame = layers["operations"]
         ranges = date_ranges([d for d in frame["event_date"] if isinstance(d, str)]) if len(frame) else []

@@ -8,6 +8,7 @@ text shows as text whatever markup it contains.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from opmap.publish.files import atomic_write
+from opmap.publish.layers import distinct_place_layer, one_per_operation
 from opmap.publish.map_parts import (
     CompactGeoJson,
     FullscreenButton,
@@ -28,55 +30,102 @@ from opmap.publish.map_parts import (
     TimeSlider,
     compact_features,
     inline_leaflet,
+    script_json,
 )
-from opmap.publish.styles import ZONE_COLOURS, ZONE_ORDER
+from opmap.publish.popups import (
+    AREA_POPUP,
+    OPERATION_POPUP,
+    PLACE_POPUP,
+    UNCERTAINTY_POPUP,
+    area_popups,
+    operation_popups,
+    place_popups,
+    uncertainty_popups,
+)
+from opmap.publish.styles import SHOWN_COLOURS, SHOWN_LABELS, SHOWN_ORDER, ZONE_COLOURS, ZONE_ORDER
 from opmap.zones import ZONE_LABELS
 
 __all__ = ["ZONE_COLOURS", "ZONE_ORDER", "Legend", "SafePopups", "build_map", "write_map"]
-PLACE_FIELDS = ("name", "type", "zone", "controlled_by", "precision", "quote", "source", "title", "event_date", "url",
-                "article", "gazetteer")
-AREA_FIELDS = ("quote", "area_km2", "value_as_written", "unit_as_written", "hedge", "range_min_km2",
-               "range_max_km2", "status", "direction", "distance_km", "anchors", "shape_model", "basis", "precision",
-               "uncertainty_m", "zone", "zone_shares", "controlled_by", "flag", "source", "title", "event_date", "url",
-               "article")
-OPERATION_FIELDS = ("title", "event_date", "operation_id", "location", "actors", "supported_by", "force_size",
-                    "casualties", "destroyed", "villages_cleared", "n_areas", "total_area_km2", "zone", "basis",
-                    "precision", "source", "url", "article")
 
 
 class Legend(MacroElement):
-    """A fixed legend: zone colours, what the symbols are, and how approximate the zones are."""
+    """The legend, a Leaflet control in the bottom-left corner above the scale bar (Leaflet stacks a
+    corner's controls, so the two never overlap): zone colours, what the symbols are, how approximate
+    the zones are. Its text folds away with one click."""
 
     _template = Template("""
-        {% macro html(this, kwargs) %}
-        <div id="opmap-legend" style="position: fixed; bottom: 24px; left: 12px; z-index: 9999;
-             background: rgba(255,255,255,0.92); padding: 8px 10px; border-radius: 4px;
-             box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.4 sans-serif; max-width: 260px;">
-          <b>opmap</b> — {{ this.summary }}<br>
-          {% for label, colour in this.entries %}
-          <span style="display:inline-block;width:12px;height:12px;background:{{ colour }};
-                opacity:0.7;margin-right:4px;vertical-align:middle;"></span>{{ label }}<br>
-          {% endfor %}
-          <span style="font-size:11px;">Filled shapes: reported areas (approximate polygons of the stated
-          size). Dots: places. Large ringed dots: operations (under their areas). The slider shows the
-          reports up to a day; undated features always show. {{ this.zone_note }}</span>
-        </div>
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var box = L.DomUtil.create("div", "opmap-control opmap-legend");
+                box.id = "opmap-legend";
+                box.style.maxWidth = "250px";
+                var head = L.DomUtil.create("div", "opmap-legend-head", box);
+                var title = L.DomUtil.create("b", "", head);
+                title.textContent = "opmap";
+                var summary = L.DomUtil.create("span", "", head);
+                summary.textContent = " — " + {{ this.summary }} + " ";
+                var fold = L.DomUtil.create("button", "opmap-legend-fold", head);
+                fold.type = "button"; fold.textContent = "–"; fold.title = "Fold the legend";
+                var body = L.DomUtil.create("div", "opmap-legend-body", box);
+                {{ this.entries }}.forEach(function (entry) {
+                    var row = L.DomUtil.create("div", "", body);
+                    var swatch = L.DomUtil.create("span", "opmap-swatch", row);
+                    swatch.style.background = entry[1];
+                    if (entry[2]) { swatch.style.borderRadius = "50%"; }
+                    row.appendChild(document.createTextNode(entry[0]));
+                });
+                var note = L.DomUtil.create("div", "opmap-legend-note", body);
+                note.textContent = {{ this.note }};
+                fold.addEventListener("click", function () {
+                    var hidden = body.style.display === "none";
+                    body.style.display = hidden ? "" : "none";
+                    fold.textContent = hidden ? "–" : "+";
+                });
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.disableScrollPropagation(box);
+                return box;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        {% macro header(this, kwargs) %}
+        <style>.opmap-legend { font: 12px/1.4 sans-serif; }
+               .opmap-legend .opmap-swatch { display: inline-block; width: 11px; height: 11px; opacity: 0.75;
+                                              margin-right: 5px; vertical-align: middle; }
+               .opmap-legend-note { font-size: 11px; margin-top: 3px; }
+               .opmap-legend-fold { border: 0; background: #eee; padding: 0 6px; }</style>
         {% endmacro %}
     """)
 
     def __init__(self, summary: str, zone_note: str) -> None:
         super().__init__()
         self._name = "Legend"
-        self.summary = summary
-        self.zone_note = zone_note
-        self.entries = [(ZONE_LABELS[z], ZONE_COLOURS[z]) for z in ZONE_ORDER if z != "unknown"]
+        self.summary = script_json(summary)
+        entries = [(ZONE_LABELS[z], ZONE_COLOURS[z], False) for z in ZONE_ORDER if z not in ("unknown", "outside")]
+        entries.append((SHOWN_LABELS["across_zones"], SHOWN_COLOURS["across_zones"], True))
+        entries.append((ZONE_LABELS["outside"], ZONE_COLOURS["outside"], False))
+        self.entries = script_json(entries)
+        self.note = script_json(
+            "Filled shapes: reported areas, drawn at the stated size (their uncertainty band can be shown from "
+            "the layer list; faint dashed outlines: figures over 5,000 km², such as campaign totals). Small dots: places, one per place, with the reports that name it. Ringed dots: "
+            "operations, one per operation however many reports tell it. The slider shows the reports up to a day; undated features always show. " + zone_note)
 
 
-def _group(fmap: folium.Map, name: str, data: dict[str, Any], style: dict[str, Any], fields: tuple[str, ...],
-           tooltip: str, show: bool = True, timed: bool = False, searchable: bool = False) -> None:
+# A reported area larger than this (a campaign-wide total, a governorate's worth) is drawn as a faint
+# dashed outline, so it does not bury the operations it contains, and is left out of the start view.
+WIDE_AREA_KM2 = 5000.0
+IN_IRAQ = ("kurdistan_region", "disputed", "federal_iraq")  # the start view: what was reported in Iraq
+WIDE_AREA_STYLE = {"fillOpacity": 0.04, "dashArray": "10 6", "weight": 1.5}
+
+
+def _group(fmap: folium.Map, name: str, data: dict[str, Any], style: dict[str, Any], fields: Sequence[Any],
+           tooltip: str, show: bool = True, timed: bool = False, searchable: bool = False,
+           wide: dict[str, Any] | None = None) -> None:
     """One layer group holding one GeoJSON layer with its safe popups and tooltips."""
     group = folium.FeatureGroup(name=name, show=show)
-    layer = CompactGeoJson(data, style, timed=timed, searchable=searchable)
+    layer = CompactGeoJson(data, style, timed=timed, searchable=searchable, wide=wide)
     SafePopups(fields, tooltip).add_to(layer)
     layer.add_to(group)
     group.add_to(fmap)
@@ -92,17 +141,26 @@ def _date_span(frames: list[gpd.GeoDataFrame]) -> tuple[str, int] | None:
 
 
 def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
-              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False,
-              control_line: dict[str, Any] | None = None) -> folium.Map:
-    """Zone outlines, then per zone its reported areas, places and operations, each a layer group;
-    legend, time slider, place search, measure tool and full-screen button."""
-    fmap = folium.Map(location=[35.5, 44.0], zoom_start=7, tiles="OpenStreetMap", control_scale=True)
-    if self_contained:
+              operations: gpd.GeoDataFrame | None = None, self_contained: bool = True,
+              control_line: dict[str, Any] | None = None, uncertainty: gpd.GeoDataFrame | None = None,
+              distinct_places: gpd.GeoDataFrame | None = None, cdn: bool = False) -> folium.Map:
+    """Zone outlines, then per zone its operations, reported areas and places (each place once, with
+    the reports that name it), each a layer group drawn on one canvas; the areas' uncertainty bands
+    (hidden until asked for); legend, time slider, place search, measure tool, full-screen button.
+    Leaflet and every script are inlined unless `cdn` (then the browser fetches them from CDNs)."""
+    fmap = folium.Map(location=[35.5, 44.0], zoom_start=7, tiles="OpenStreetMap", control_scale=True,
+                      prefer_canvas=True)
+    if not cdn:  # `self_contained` is the default now; kept so older callers still work
         fmap.default_js, fmap.default_css = [], []
         fmap.get_root().header.add_child(inline_leaflet(), name="leaflet_inline")  # type: ignore[attr-defined]
+    else:
+        fmap.default_js = [(name, url) for name, url in fmap.default_js if name == "leaflet"]
+        fmap.default_css = [(name, url) for name, url in fmap.default_css if name == "leaflet_css"]
     OpmapScripts().add_to(fmap)
     operations = operations if operations is not None else gpd.GeoDataFrame(
         {"zone": [], "event_date": []}, geometry=[], crs="EPSG:4326")
+    if distinct_places is None:
+        distinct_places = distinct_place_layer(places)
     approximate = bool(len(zones)) and bool(zones["approximate"].any())
     for zone in ZONE_ORDER:
         label, colour = ZONE_LABELS[zone], ZONE_COLOURS[zone]
@@ -111,37 +169,56 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
             _group(fmap, f"{label} — zone{' (approximate)' if approximate else ''}",
                    compact_features(outline, ("zone", "label")),
                    {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.06, "dashArray": "6 4",
-                    "className": "opmap-zone"}, (), "label")
+                    "className": "opmap-zone", "interactive": False}, (), "")
     if control_line and control_line.get("features"):
         _control_groups(fmap, control_line)
-    for zone in ZONE_ORDER:
-        label, colour = ZONE_LABELS[zone], ZONE_COLOURS[zone]
-        for kind, frame, fields, tooltip, style in (  # operations first: areas above them stay clickable
-                ("operations", operations, OPERATION_FIELDS, "title",
-                 {"radius": 8, "weight": 2, "color": "#000", "fillColor": colour, "fillOpacity": 0.8,
-                  "className": "opmap-operation"}),
-                ("reported areas", areas, AREA_FIELDS, "anchors",
-                 {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45, "className": "opmap-area"}),
-                ("places", places, PLACE_FIELDS, "name",
-                 {"radius": 5, "weight": 1, "color": "#222", "fillColor": colour, "fillOpacity": 0.9,
-                  "className": "opmap-place"})):
-            data = compact_features(frame[frame["zone"] == zone] if len(frame) else frame, fields)
+    bands = uncertainty_popups(uncertainty) if uncertainty is not None else None
+    if bands is not None and len(bands):
+        _group(fmap, f"Uncertainty bands of the areas ({len(bands)})",
+               compact_features(bands, ("event_date", *(k for _, k in UNCERTAINTY_POPUP))),
+               {"color": "#333", "weight": 1, "dashArray": "4 4", "fill": False, "className": "opmap-uncertainty"},
+               UNCERTAINTY_POPUP, "uncertainty_text", show=False, timed=True)
+    shown_places = place_popups(distinct_places)
+    layered = (("operations", operation_popups(one_per_operation(operations)), "zone", OPERATION_POPUP, "title",
+                {"radius": 8, "weight": 2, "color": "#000", "fillOpacity": 0.8, "className": "opmap-operation"}),
+               ("reported areas", area_popups(areas), "zone", AREA_POPUP, "area_text",
+                {"weight": 2, "fillOpacity": 0.45, "className": "opmap-area"}),
+               ("places", shown_places, "shown_as", PLACE_POPUP, "name",
+                {"radius": 5, "weight": 1, "color": "#222", "fillOpacity": 0.9, "className": "opmap-place"}))
+    for zone in SHOWN_ORDER:
+        label, colour = SHOWN_LABELS[zone], SHOWN_COLOURS[zone]
+        for kind, frame, key, popup, tooltip, style in layered:  # operations first: areas above stay clickable
+            if not len(frame) or key not in frame.columns:
+                continue
+            fields = ("event_date", "name", "article", "area_km2", *(k for _, k in popup))
+            data = compact_features(frame[frame[key] == zone], tuple(dict.fromkeys(fields)))
             if data["r"]:
-                _group(fmap, f"{label} — {kind} ({len(data['r'])})", data, style, fields, tooltip,
-                       timed=True, searchable=kind == "places")
+                coloured = {**style, "fillColor": colour}
+                if kind == "reported areas":
+                    coloured["color"] = colour
+                if kind == "places" and zone == "across_zones":
+                    coloured |= {"radius": 7, "weight": 2, "dashArray": "2 2"}
+                _group(fmap, f"{label} — {kind} ({len(data['r'])})", data, coloured, popup, tooltip,
+                       timed=True, searchable=kind == "places",
+                       wide={"km2": WIDE_AREA_KM2, "style": WIDE_AREA_STYLE} if kind == "reported areas" else None)
     n_articles = len(set(places["article"])) if len(places) else 0
     span = _date_span([operations, areas, places])
-    Legend(f"{n_articles} reports, {len(areas)} reported areas",
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    Legend(f"{n_articles} reports, {len(areas)} reported areas, {len(shown_places)} places",
            "Zone lines are approximate; replace them with authoritative boundaries (--zones)."
            if approximate else "").add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
     if span:
         TimeSlider(*span).add_to(fmap)
     PlaceSearch().add_to(fmap)
     MeasureTool().add_to(fmap)
     FullscreenButton().add_to(fmap)
     MapReady().add_to(fmap)
-    located = [g for g in [*areas.geometry, *places.geometry] if g is not None and not g.is_empty]
+    sized = areas[~(areas["area_km2"].astype(float) > WIDE_AREA_KM2)] if "area_km2" in areas.columns else areas
+    in_iraq = operations[operations["zone"].isin(IN_IRAQ)] if len(operations) else operations
+    located = [g for g in [*sized.geometry, *in_iraq.geometry] if g is not None and not g.is_empty]
+    if not located and len(shown_places):
+        located = [g for g, z in zip(shown_places.geometry, shown_places["shown_as"], strict=True)
+                   if z in IN_IRAQ]
     if located:
         west, south, east, north = gpd.GeoSeries(located).total_bounds
         fmap.fit_bounds([[south, west], [north, east]], max_zoom=10)
@@ -167,7 +244,9 @@ def _control_groups(fmap: folium.Map, line: dict[str, Any]) -> None:
 
 
 def write_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, target: Path,
-              operations: gpd.GeoDataFrame | None = None, self_contained: bool = False,
-              control_line: dict[str, Any] | None = None) -> Path:
-    fmap = build_map(places, areas, zones, operations, self_contained, control_line)
+              operations: gpd.GeoDataFrame | None = None, self_contained: bool = True,
+              control_line: dict[str, Any] | None = None, uncertainty: gpd.GeoDataFrame | None = None,
+              distinct_places: gpd.GeoDataFrame | None = None, cdn: bool = False) -> Path:
+    fmap = build_map(places, areas, zones, operations, self_contained, control_line, uncertainty, distinct_places,
+                     cdn)
     return atomic_write(target, lambda path: fmap.save(str(path)))

@@ -1,0 +1,1 @@
+"""opmap's shipped data, installed as the package `opmap.data` (see pyproject.toml and opmap/shipped.py)."""

@@ -1,0 +1,141 @@
+"""What the map's popups say, in an analyst's words: '30 km²', '±19 km', '72 % disputed / 28 % federal',
+'named in 3 reports'. The GeoJSON and GeoPackage keep the raw fields; these columns are added for the
+map only, each popup a list of (label, column) rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+
+from opmap.publish.styles import SHOWN_LABELS
+
+SHARE_NAMES = {"kurdistan_region": "Kurdistan Region", "disputed": "disputed", "federal_iraq": "federal",
+               "outside": "outside Iraq"}
+PRECISION_TEXT = {1: "1 — the place itself", 2: "2 — near it, or part of a larger feature", 3: "3 — region level"}
+MAX_TITLES = 25
+
+AREA_POPUP = (("Reported area", "area_text"), ("Status", "status"), ("Where", "basis"),
+              ("Uncertainty", "uncertainty_text"), ("Zone", "shares_text"), ("Held by", "controlled_by"),
+              ("Shape", "shape_model"), ("Precision", "precision_text"), ("Note", "flag"), ("Quote", "quote"),
+              ("Report", "title"), ("Source", "source"), ("Event date", "event_date"), ("Link", "url"))
+PLACE_POPUP = (("Place", "name"), ("Kind", "type"), ("Zone", "zone_text"), ("Precision", "precision_text"),
+               ("Reports", "reports_text"), ("Dates", "dates_text"), ("Named in", "titles_text"))
+OPERATION_POPUP = (("Report", "title"), ("Told by", "reports_text"), ("Event", "event_text"),
+                   ("Event date", "event_date"), ("Operation", "operation_id"), ("Where", "location"), ("Actors", "actors"),
+                   ("Supported by", "supported_by"), ("Force size", "force_size"), ("Casualties", "casualties"),
+                   ("Destroyed", "destroyed"), ("Villages cleared", "villages_cleared"), ("Areas", "areas_text"),
+                   ("Zone", "zone_text"), ("Source", "source"), ("Link", "url"), ("All reports", "titles_text"))
+UNCERTAINTY_POPUP = (("Uncertainty band", "uncertainty_text"), ("Reported area", "area_text"), ("Quote", "quote"))
+
+
+def km2(value: float) -> str:
+    """30 → '30 km²', 1234.5 → '1,235 km²', 2.25 → '2.3 km²'."""
+    return f"{value:,.0f} km²" if value >= 10 else f"{value:.1f} km²".replace(".0 km²", " km²")
+
+
+def distance(metres: float) -> str:
+    """18832 → '±19 km', 4200 → '±4.2 km', 800 → '±800 m'."""
+    if metres < 1000:
+        return f"±{metres:.0f} m"
+    km = metres / 1000
+    return f"±{km:.0f} km" if km >= 10 else f"±{km:.1f} km"
+
+
+def shares(text: Any) -> str:
+    """'{"disputed": 0.7227, "federal_iraq": 0.2773}' → '72 % disputed / 28 % federal' (largest first;
+    the part in no zone is 'outside Iraq')."""
+    try:
+        parts = {str(k): float(v) for k, v in json.loads(text or "{}").items()}
+    except (TypeError, ValueError):
+        return ""
+    rest = 1.0 - sum(parts.values())
+    if rest > 0.005:
+        parts["outside"] = parts.get("outside", 0.0) + rest
+    ordered = sorted(((share, zone) for zone, share in parts.items() if round(share * 100) >= 1), reverse=True)
+    return " / ".join(f"{round(share * 100):.0f} % {SHARE_NAMES.get(zone, zone)}" for share, zone in ordered)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and value == value else None
+
+
+def _precision(value: Any) -> str:
+    number = _number(value)
+    return PRECISION_TEXT.get(int(number), "") if number is not None else ""
+
+
+def area_text(row: dict[str, Any]) -> str:
+    value = _number(row.get("area_km2"))
+    if value is None:
+        written = " ".join(str(row.get(k) or "") for k in ("value_as_written", "unit_as_written")).strip()
+        return f"'{written}' (no figure in km²)" if written else ""
+    text = (f"{row['hedge']} " if row.get("hedge") else "") + km2(value)
+    low, high = _number(row.get("range_min_km2")), _number(row.get("range_max_km2"))
+    if low is not None and high is not None:
+        text += f" (between {km2(low)} and {km2(high)}; drawn at the middle)"
+    unit = str(row.get("unit_as_written") or "")
+    if unit and "km" not in unit.replace(" ", "").lower():
+        text += f", written '{row.get('value_as_written')} {unit}'"
+    return text
+
+
+def area_popups(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = areas.copy()
+    if not len(frame):
+        return frame
+    records = frame.to_dict("records")
+    frame["area_text"] = [area_text(r) for r in records]
+    frame["uncertainty_text"] = [distance(float(r["uncertainty_m"])) + " (the area may lie this far off)"
+                                 if _number(r.get("uncertainty_m")) else "" for r in records]
+    frame["shares_text"] = [shares(r.get("zone_shares")) for r in records]
+    frame["precision_text"] = [_precision(r.get("precision")) for r in records]
+    return frame
+
+
+def uncertainty_popups(bands: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = bands.copy()
+    if not len(frame):
+        return frame
+    records = frame.to_dict("records")
+    frame["uncertainty_text"] = [distance(float(r["uncertainty_m"])) + " around the drawn area"
+                                 if _number(r.get("uncertainty_m")) else "" for r in records]
+    frame["area_text"] = [area_text(r) for r in records]
+    return frame
+
+
+def place_popups(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = places.copy()
+    if not len(frame):
+        return frame
+    frame["zone_text"] = [SHOWN_LABELS.get(str(z), str(z)) for z in frame["shown_as"]]
+    frame["precision_text"] = [_precision(p) for p in frame["precision"]]
+    frame["reports_text"] = [f"named in {n} report{'s' if n != 1 else ''}" for n in frame["n_reports"]]
+    frame["dates_text"] = [(f if f == last else f"{f} to {last}") if f else ""
+                           for f, last in zip(frame["first_date"], frame["last_date"], strict=True)]
+    frame["titles_text"] = [_titles(titles) for titles in frame["titles"]]
+    return frame
+
+
+def operation_popups(operations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = operations.copy()
+    if not len(frame):
+        return frame
+    records = frame.to_dict("records")
+    frame["event_text"] = [" — ".join(str(r[k]) for k in ("event_type", "sub_event_type") if r.get(k))
+                           for r in records]
+    frame["areas_text"] = [(f"{int(r['n_areas'])} area{'s' if r['n_areas'] != 1 else ''}"
+                            + (f", {km2(float(r['total_area_km2']))} in all" if _number(r.get("total_area_km2"))
+                               else "")) if _number(r.get("n_areas")) else "" for r in records]
+    frame["zone_text"] = [SHOWN_LABELS.get(str(z), str(z)) for z in frame["zone"]]
+    if "n_reports" in frame.columns:
+        frame["reports_text"] = [f"{n} reports (figures above from the first)" if n > 1 else ""
+                                 for n in frame["n_reports"]]
+        frame["titles_text"] = [_titles(t) if len(t) > 1 else "" for t in frame["titles"]]
+    return frame
+
+
+def _titles(titles: list[str]) -> str:
+    more = [f"… and {len(titles) - MAX_TITLES} more"] if len(titles) > MAX_TITLES else []
+    return "\n".join([*titles[:MAX_TITLES], *more])
