@@ -330,10 +330,10 @@ def read_articles(paths: Iterable[str | Path], warnings: list[str], max_bytes: i
 def unique_ids(items: Iterable[Article | InputError], warnings: list[str]) -> Iterator[Article | InputError]:
     """Articles with distinct ids: a repeated id gets a suffix (-2, -3, ...) and one warning, so two
     reports are never merged under one id."""
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # id -> the path of the report that has it
     for item in items:
         if isinstance(item, Article):
-            if item.id in seen:
+            if item.id in seen and seen[item.id] != item.path:  # the same file given twice is no collision
                 number = 2
                 while f"{item.id}-{number}" in seen:
                     number += 1
@@ -341,5 +341,5 @@ def unique_ids(items: Iterable[Article | InputError], warnings: list[str]) -> It
                 warnings.append(f"{item.path}: id {item.id!r} is already used by another report; "
                                 f"this one is mapped as {new_id!r}")
                 item = replace(item, id=new_id)
-            seen.add(item.id)
+            seen.setdefault(item.id, item.path)
         yield item
