@@ -27,7 +27,7 @@ from opmap.extract.operations import operation_of, villages_cleared
 from opmap.extract.sentences import Sentences
 from opmap.extract.toponyms import find_mentions
 from opmap.gazetteer import GazetteerIndex, load_index
-from opmap.grouping import group_operations
+from opmap.grouping import group_operations, infer_event_dates
 from opmap.model import Article, ArticleResult
 from opmap.online import OnlineGeocoder, OnlineSettings, locate_online
 from opmap.reading import MAX_REPORT_BYTES, parse_published, read_articles, unique_ids
@@ -210,7 +210,8 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
     if resources.online is not None and resources.online.failed:
         summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
                                 "the offline answers stand")
-    summary.results = group_operations(flag_conflicting_figures(summary.results, summary.warnings))
+    summary.results = group_operations(flag_conflicting_figures(infer_event_dates(summary.results),
+                                                                summary.warnings))
     if out is not None and summary.results:
         from opmap.publish import publish
 

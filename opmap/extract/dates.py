@@ -276,6 +276,69 @@ def event_date(text: str, published: dt.date | None, title: str = "",
     return None, "no day in the text and no publication date"
 
 
+@dataclass(frozen=True)
+class DayCue:
+    """A day the text names but cannot place in time on its own: a weekday ('on Wednesday', 'last
+    Monday') in a report without a publication date, or a day and month without a year ('July 11-28').
+    Another report of the same operation can place it (opmap.grouping.infer_event_dates)."""
+
+    phrase: str
+    position: int
+    rank: int  # as DateCandidate.rank: the launch first, then day words, written dates, statements
+    weekday: int | None = None  # Monday 0 ... Sunday 6
+    last: bool = False  # 'last Monday', 'this past Monday': strictly before the report was written
+    month: int | None = None
+    day: int | None = None
+
+    def on_or_near(self, reference: dt.date, published: bool = False) -> dt.date | None:
+        """The day the cue names near a related report's date: for a weekday the one within three days
+        of that event date (with `published`, the reference is a publication date and the weekday the
+        one in the week up to it); for a day and month the nearest such date to it."""
+        if self.weekday is not None:
+            if published:
+                back = (reference.weekday() - self.weekday) % 7
+                return reference - dt.timedelta(days=back or (7 if self.last else 0))
+            ahead = (self.weekday - reference.weekday()) % 7
+            return reference + dt.timedelta(days=ahead if ahead <= 3 else ahead - 7)
+        assert self.month is not None and self.day is not None
+        found = []
+        for year in (reference.year - 1, reference.year, reference.year + 1):
+            try:
+                found.append(dt.date(year, self.month, self.day))
+            except ValueError:
+                continue
+        return min(found, key=lambda d: abs((d - reference).days), default=None)
+
+
+_NO_DAY = dt.date(1, 1, 1)
+
+
+def unresolved_day_cues(text: str, title: str = "") -> list[DayCue]:
+    """The days a report names that it cannot date by itself (see DayCue), best first by the extractor's
+    own ranking (rank, then order in the text; the title's after the text's). For the reports
+    `event_date` leaves undated; it is not on the path of the others."""
+    cues: list[DayCue] = []
+    for offset, source in enumerate((text, title)):
+        spans = []
+        for m in EXPLICIT.finditer(source):
+            spans.append((m.start(), m.end()))
+            if m.group("year") or m.group("year2"):
+                continue
+            c = _candidate(source, _NO_DAY, m, explicit=True)
+            cues.append(DayCue(m.group(0), offset * len(text) + m.start(), c.rank,
+                               month=MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")],
+                               day=int(m.group("day") or m.group("day2"))))
+        for m in WEEKDAY.finditer(source):
+            if any(s <= m.start() < e for s, e in spans) or \
+                    WEEKDAY_RANGE_END.search(source, max(0, m.start() - 24), m.start()):
+                continue
+            c = _candidate(source, _NO_DAY, m)
+            cues.append(DayCue(m.group(0), offset * len(text) + m.start(), c.rank,
+                               weekday=WEEKDAYS[m.group("weekday").lower()], last=bool(m.group("last"))))
+    cues.sort(key=lambda c: (c.rank, c.position))
+    return cues
+
+
 def _span_start_day(text: str, best: DateCandidate, basis: str) -> tuple[dt.date, str]:
     """'the two-day operation ... concluded today': a span told by its last day starts N-1 days before."""
     span = SPAN_DAYS.search(text)

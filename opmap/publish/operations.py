@@ -167,13 +167,14 @@ COMPARED_FIGURES = (("fatalities", "fatalities"), ("total_area_km2", "area km²"
 
 def time_precision(date_basis: str) -> int:
     """ACLED's time precision from how the event date was read: 1 a day the report names, 2 within a
-    week (a 'last week' span, or the publication date standing in), 3 within a month."""
+    week (a 'last week' span, the publication date standing in, or a day inferred from another report of
+    the operation), 3 within a month."""
     basis = date_basis.lower()
     if not basis or "no publication date" in basis:
         return 3
     if "month" in basis:
         return 3
-    if "week" in basis or "publication date" in basis:
+    if "week" in basis or "publication date" in basis or basis.startswith("inferred"):
         return 2
     return 1
 
