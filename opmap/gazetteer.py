@@ -29,21 +29,20 @@ from opmap.model import GazetteerEntry
 from opmap.shipped import shipped
 from opmap.spelling import ascii_name, key_similarity, name_key, skeleton
 from opmap.userdata import cache_dir, data_dir
+from opmap.vocabulary import vocabulary_path, word_list
 
 CURATED_CSV = shipped("gazetteer", "curated.csv")
 GEONAMES_CSV = shipped("gazetteer", "geonames_cities.csv")
 # The cached index is rebuilt whenever the code that builds it changes.
 INDEX_VERSION = hashlib.sha1(b"".join((Path(__file__).read_bytes(),
-                                      (Path(__file__).parent / "spelling.py").read_bytes()))).hexdigest()
+                                      (Path(__file__).parent / "spelling.py").read_bytes(),
+                                      Path(vocabulary_path("not_place_names")).read_bytes()))).hexdigest()
 COLUMNS = ("name", "alt_names", "type", "lat", "lon", "precision", "zone", "country", "geonameid", "source")
 # Iraq and its border area (lon/lat box); GeoNames places outside it are left out of the index.
 REGION_BOX = (38.0, 28.5, 49.5, 38.0)
 REGION_COUNTRIES = frozenset({"IQ", "SY", "TR", "IR", "KW", "SA", "JO"})
 # Capitalised English words that GeoNames lists as alternate names of some town: never place names.
-NOT_PLACE_NAMES = frozenset(name_key(w) for w in ["a", "an", "and", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "me", "my", "our", "us", "his", "her", "their", "them", "be", "been", "was", "were", "are", "has", "had", "have", "do", "did", "not", "no", "yes", "but", "or", "if", "so", "all", "any", "some", "most", "more", "less", "many", "much", "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "old", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "great", "little", "big", "small", "high", "low", "long", "road", "river", "city", "town", "village", "area", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow", "said", "says", "after", "before", "during", "while", "since", "until", "about", "over", "under", "near", "between", "around", "army", "police", "forces", "force", "security", "state", "government", "minister", "ministry", "council", "party", "coalition", "islamic", "isis", "isil", "daesh", "peshmerga", "militants", "fighters", "operation", "operations", "troops", "command", "general", "colonel", "major", "captain", "president", "prime", "spokesman", "officials", "official", "sources", "source", "news", "killed", "wounded", "attack", "attacks", "strike", "strikes", "air", "support", "units", "unit", "group", "groups", "front", "line", "here", "there", "where", "when", "what", "who", "how", "why", "then", "than", "also", "only", "just", "even", "still", "again", "such", "mar", "mir", "sheikh", "shaykh", "imam", "mam", "kani", "bani", "beit", "bayt", "dar", "dayr", "tal", "tall", "tel", "hay", "nasr", "salam", "amal", "hope", "victory", "peace", "center", "centre", "camp", "base", "station", "bridge", "dam", "lake", "mount",
-    "iraqi", "kurdish", "syrian", "turkish", "iranian", "arab", "arabs", "american", "british", "yazidi", "assyrian",
-    "turkmen", "sunni", "shia", "shiite", "christian", "hero", "tell", "diana", "sam", "cham", "sina",
-    "sadr"])
+NOT_PLACE_NAMES = frozenset(name_key(w) for w in word_list("not_place_names"))
 VARIANT_SIMILARITY = 0.75
 VARIANT_SIMILARITY_LONG = 0.6
 VARIANT_SIMILARITY_SHORT = 0.85  # two-consonant names ('Saadia') need a closer spelling

@@ -23,10 +23,11 @@ from opmap.extract.sentences import Sentences
 from opmap.gazetteer import NOT_PLACE_NAMES, GazetteerIndex
 from opmap.model import GazetteerEntry, Mention
 from opmap.spelling import ARTICLES, fold_token, name_key
+from opmap.vocabulary import word_list
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
-ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation", "resistance", "qaeda", "qaida"])  # folded like token keys
+ORGANISATION_HEADS = frozenset(fold_token(w) for w in word_list("organisation_heads"))  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 # Armed groups whose names end 'in <country>' ('Islamic State in Iraq', 'al-Qaeda in Iraq').
 NAMED_IN_HEADS = frozenset(fold_token(w) for w in ["resistance", "state", "qaeda", "qaida"])
@@ -144,9 +145,9 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
                              re.IGNORECASE)
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
-TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
-NOT_A_NAME_START = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "director", "officials", "king", "prince", "ayatollah", "pope", "senator", "secretary", "christmas", "eid", "ramadan", "nowruz", "newroz", "ashura", "arbaeen", "operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
-FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
+TITLES = frozenset(fold_token(w) for w in word_list("titles"))
+NOT_A_NAME_START = frozenset(fold_token(w) for w in word_list("not_a_name_start"))
+FEATURE_WORDS = frozenset(fold_token(w) for w in word_list("feature_words"))
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
                      r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
