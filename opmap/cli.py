@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import signal
 import sys
+import traceback
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from opmap import __version__
 from opmap.errors import OpmapError
@@ -24,7 +28,12 @@ class _LineFormatter(logging.Formatter):
     """`opmap: warning: <message>`, one line per record."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return f"opmap: {PREFIXES.get(record.levelno, '')}{record.getMessage()}"
+        return f"opmap: {PREFIXES.get(record.levelno, '')}{printable(record.getMessage())}"
+
+
+def printable(text: str) -> str:
+    """One line with no control characters: text from files or servers never drives the terminal."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 class _StderrHandler(logging.Handler):
@@ -77,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
                           "its rows take precedence; may be repeated")
     run.add_argument("--zones", type=Path, default=None,
                      help="zone polygons (GeoJSON with a 'zone' property) instead of the approximate default")
+    run.add_argument("--max-report-size", type=int, default=None, metavar="BYTES",
+                     help="refuse a report (a file, or a line of a .jsonl) larger than this (default 5,000,000)")
+    run.add_argument("--report-budget", type=float, default=None, metavar="SECONDS",
+                     help="stop working on a report after this long, with a warning (default 30; 0: no limit)")
     run.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                      help="show on the map who held each disputed district on this date "
                           "(default: the latest event date of the run)")
@@ -132,8 +145,36 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; an unexpected error ends as one line (the traceback with --verbose), exit 3."""
     args = _parser().parse_args(argv)
     _configure_logging(args.quiet, args.verbose)
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _terminated)  # so `finally` blocks remove temporary files
+    try:
+        return _command(args)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        if isinstance(exc, SystemExit) and exc.code != _TERMINATED:
+            raise
+        log.critical("interrupted; earlier outputs are unchanged")
+        return 130
+    except Exception as exc:
+        if args.verbose:
+            traceback.print_exc()
+        log.critical("unexpected error (%s: %s); nothing was replaced; --verbose shows where",
+                     type(exc).__name__, printable(str(exc))[:300])
+        return 3
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+_TERMINATED = "terminated"
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(_TERMINATED)
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "zones":
         return _zones(args)
     if args.command == "gazetteer":
@@ -147,7 +188,15 @@ def main(argv: list[str] | None = None) -> int:
         elif args.online:
             online = OnlineSettings(args.online, args.online_domain, args.user_agent)
         else:
-            online = settings_from_config()
+            config_problems: list[str] = []
+            online = settings_from_config(problems=config_problems)
+            for line in config_problems:
+                log.warning("%s", line)
+        limits: dict[str, Any] = {}
+        if args.max_report_size is not None:
+            limits["max_report_bytes"] = args.max_report_size
+        if args.report_budget is not None:
+            limits["budget_s"] = args.report_budget or None
         from opmap.publish import FORMATS
 
         paths = args.paths or [EXAMPLES]
@@ -157,13 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         summary = run(paths, out, gazetteers=args.gazetteer, zones=args.zones, online=online,
                       cdn=args.cdn and not args.self_contained, as_of=args.as_of, jobs=args.jobs,
                       engine=args.engine, scheduler=args.scheduler, formats=formats, keep_results=False,
-                      show_progress=not args.quiet)
+                      show_progress=not args.quiet, **limits)
     except OpmapError as exc:
         log.critical("%s", exc)
         return 2
-    except KeyboardInterrupt:
-        log.critical("interrupted; earlier outputs are unchanged")
-        return 130
     for line in summary.warnings:
         log.warning("%s", line)
     if not summary.n_reports:

@@ -1,18 +1,24 @@
 """The offline gazetteer: GeoNames places (a shipped cities500 extract) and curated tables, as one index.
 
 Sources are small classes with one method, `entries()`, as geopy keeps one interface per provider.
-The index is built once and cached in the user cache directory, keyed on the sources' contents, so a
-run loads a pickle instead of rebuilding it. `opmap.offline.OfflineGeocoder` is the index as a geopy
-geocoder.
+The index is built once and cached in the user cache directory as plain JSON (data only: loading it
+cannot run code), keyed on and verified against the hash of its sources and of its own content, so a
+run loads it instead of rebuilding it; a tampered or half-written cache is rebuilt.
+`opmap.offline.OfflineGeocoder` is the index as a geopy geocoder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import io
+import json
 import math
-import pickle
+import os
 import re
+import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -23,21 +29,20 @@ from opmap.model import GazetteerEntry
 from opmap.shipped import shipped
 from opmap.spelling import ascii_name, key_similarity, name_key, skeleton
 from opmap.userdata import cache_dir, data_dir
+from opmap.vocabulary import vocabulary_path, word_list
 
 CURATED_CSV = shipped("gazetteer", "curated.csv")
 GEONAMES_CSV = shipped("gazetteer", "geonames_cities.csv")
 # The cached index is rebuilt whenever the code that builds it changes.
 INDEX_VERSION = hashlib.sha1(b"".join((Path(__file__).read_bytes(),
-                                      (Path(__file__).parent / "spelling.py").read_bytes()))).hexdigest()
+                                      (Path(__file__).parent / "spelling.py").read_bytes(),
+                                      Path(vocabulary_path("not_place_names")).read_bytes()))).hexdigest()
 COLUMNS = ("name", "alt_names", "type", "lat", "lon", "precision", "zone", "country", "geonameid", "source")
 # Iraq and its border area (lon/lat box); GeoNames places outside it are left out of the index.
 REGION_BOX = (38.0, 28.5, 49.5, 38.0)
 REGION_COUNTRIES = frozenset({"IQ", "SY", "TR", "IR", "KW", "SA", "JO"})
 # Capitalised English words that GeoNames lists as alternate names of some town: never place names.
-NOT_PLACE_NAMES = frozenset(name_key(w) for w in ["a", "an", "and", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "me", "my", "our", "us", "his", "her", "their", "them", "be", "been", "was", "were", "are", "has", "had", "have", "do", "did", "not", "no", "yes", "but", "or", "if", "so", "all", "any", "some", "most", "more", "less", "many", "much", "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "new", "old", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "great", "little", "big", "small", "high", "low", "long", "road", "river", "city", "town", "village", "area", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow", "said", "says", "after", "before", "during", "while", "since", "until", "about", "over", "under", "near", "between", "around", "army", "police", "forces", "force", "security", "state", "government", "minister", "ministry", "council", "party", "coalition", "islamic", "isis", "isil", "daesh", "peshmerga", "militants", "fighters", "operation", "operations", "troops", "command", "general", "colonel", "major", "captain", "president", "prime", "spokesman", "officials", "official", "sources", "source", "news", "killed", "wounded", "attack", "attacks", "strike", "strikes", "air", "support", "units", "unit", "group", "groups", "front", "line", "here", "there", "where", "when", "what", "who", "how", "why", "then", "than", "also", "only", "just", "even", "still", "again", "such", "mar", "mir", "sheikh", "shaykh", "imam", "mam", "kani", "bani", "beit", "bayt", "dar", "dayr", "tal", "tall", "tel", "hay", "nasr", "salam", "amal", "hope", "victory", "peace", "center", "centre", "camp", "base", "station", "bridge", "dam", "lake", "mount",
-    "iraqi", "kurdish", "syrian", "turkish", "iranian", "arab", "arabs", "american", "british", "yazidi", "assyrian",
-    "turkmen", "sunni", "shia", "shiite", "christian", "hero", "tell", "diana", "sam", "cham", "sina",
-    "sadr"])
+NOT_PLACE_NAMES = frozenset(name_key(w) for w in word_list("not_place_names"))
 VARIANT_SIMILARITY = 0.75
 VARIANT_SIMILARITY_LONG = 0.6
 VARIANT_SIMILARITY_SHORT = 0.85  # two-consonant names ('Saadia') need a closer spelling
@@ -89,20 +94,55 @@ class CsvSource:
         except OSError as exc:
             raise DataError(f"{self.path}: cannot read gazetteer table ({exc.strerror})") from exc
 
-    def entries(self) -> Iterator[GazetteerEntry]:
+    def entries(self, problems: list[str] | None = None) -> Iterator[GazetteerEntry]:
+        """The table's rows as entries. With a `problems` list, each bad row is named there in one
+        line and skipped (and an unreadable table is one line); without it the first raises."""
+        def problem(error: DataError) -> None:
+            if problems is None:
+                raise error
+            problems.append(f"{error}; skipped")
+
         try:
-            handle = self.path.open(encoding="utf-8-sig", newline="")
+            data = self.path.read_bytes()
         except OSError as exc:
-            raise DataError(f"{self.path}: cannot read gazetteer table ({exc.strerror})") from exc
-        with handle:
-            reader = csv.DictReader(handle)
+            problem(DataError(f"{self.path}: cannot read gazetteer table ({exc.strerror})"))
+            return
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problem(DataError(f"{self.path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                              "rows with unreadable characters"))
+            text = data.decode("utf-8-sig", errors="replace")
+        if "\x00" in text:
+            problem(DataError(f"{self.path}: binary file, not a gazetteer table"))
+            return
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
             missing = {"name", "lat", "lon"} - set(reader.fieldnames or ())
-            if missing:
-                raise DataError(f"{self.path}: gazetteer table lacks column(s) {', '.join(sorted(missing))}")
-            for number, row in enumerate(reader, start=2):
+        except csv.Error as exc:
+            problem(DataError(f"{self.path}: not a CSV table ({exc})"))
+            return
+        if missing:
+            problem(DataError(f"{self.path}: gazetteer table lacks column(s) {', '.join(sorted(missing))}"))
+            return
+        number = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                problem(DataError(f"{self.path}:{reader.line_num}: unreadable row ({exc})"))
+                continue
+            number = reader.line_num
+            try:
                 yield self._entry(row, number)
+            except DataError as exc:
+                problem(exc)
 
     def _entry(self, row: dict[str, str], number: int) -> GazetteerEntry:
+        if None in row or any(not isinstance(v, str) for v in row.values()):
+            raise DataError(f"{self.path}:{number}: row has more or fewer cells than the header")
         name = (row.get("name") or "").strip()
         if not name:
             raise DataError(f"{self.path}:{number}: a gazetteer row needs a name")
@@ -110,10 +150,15 @@ class CsvSource:
             lat = float(row["lat"]) if (row.get("lat") or "").strip() else None
             lon = float(row["lon"]) if (row.get("lon") or "").strip() else None
             precision = int(row.get("precision") or 1)
-        except ValueError as exc:
+            population = int(float(row.get("population") or 0))
+        except (ValueError, OverflowError) as exc:
             raise DataError(f"{self.path}:{number}: bad number in row {name!r} ({exc})") from exc
-        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise DataError(f"{self.path}:{number}: coordinates of {name!r} out of range")
+        if (lat is None) != (lon is None) or (lat is not None and lon is not None and not (
+                math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180)):
+            raise DataError(f"{self.path}:{number}: coordinates of {name!r} out of range or incomplete")
+        if precision not in (1, 2, 3) or population < 0:
+            raise DataError(f"{self.path}:{number}: precision must be 1, 2 or 3 and population not negative "
+                            f"in row {name!r}")
         geonameid = (row.get("geonameid") or "").strip()
         return GazetteerEntry(
             key=f"geonames:{geonameid}" if geonameid else f"{self.prefix}:{name}",
@@ -121,7 +166,7 @@ class CsvSource:
             precision=precision, country=(row.get("country") or "").strip(),
             source=(row.get("source") or str(self.path.name)).strip(), zone=(row.get("zone") or "").strip(),
             zone_basis=(row.get("source") or "").strip() if row.get("zone") else "",
-            population=int(float(row.get("population") or 0)), table=self.prefix,
+            population=population, table=self.prefix,
             alt_names=tuple(a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip()))
 
 
@@ -371,37 +416,101 @@ def default_sources() -> list[GeoNamesCitiesSource | CsvSource]:
             CsvSource(CURATED_CSV)]
 
 
-def load_index(user_tables: Iterable[Path] = (), use_cache: bool = True) -> GazetteerIndex:
-    """The shipped index (cached on disk) with the user's tables laid over it, highest precedence last."""
+CACHE_FORMAT = "opmap-gazetteer-index/2"
+STALE_TEMPORARY_S = 600.0  # a cache being written for longer than this was left by a killed run
+
+
+def load_index(user_tables: Iterable[Path] = (), use_cache: bool = True,
+               problems: list[str] | None = None) -> GazetteerIndex:
+    """The shipped index (cached on disk) with the user's tables laid over it, highest precedence last.
+    A bad row of a user table is named in `problems` (one line each) and skipped; without a
+    `problems` list it raises DataError."""
     sources = default_sources()
-    fingerprint = hashlib.sha1("|".join([INDEX_VERSION, *(s.fingerprint() for s in sources)]).encode())
-    cache = cache_dir() / f"gazetteer-{fingerprint.hexdigest()[:16]}.pickle"
-    index: GazetteerIndex | None = None
-    if use_cache and cache.exists():
-        try:
-            with cache.open("rb") as handle:
-                index = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            index = None
+    fingerprint = hashlib.sha256("|".join([INDEX_VERSION, *(s.fingerprint() for s in sources)]).encode()).hexdigest()
+    cache = cache_dir() / f"gazetteer-{fingerprint[:16]}.json"
+    index = _read_cache(cache, fingerprint) if use_cache else None
     if index is None:
         index = GazetteerIndex.build(sources)
         if use_cache:
-            _write_cache(cache, index)
+            _write_cache(cache, index, fingerprint)
     for table in user_tables:
-        for entry in CsvSource(Path(table), prefix="user").entries():
+        for entry in CsvSource(Path(table), prefix="user").entries(problems):
             index.add(entry)
     return index
 
 
-def _write_cache(cache: Path, index: GazetteerIndex) -> None:
+def _read_cache(cache: Path, fingerprint: str) -> GazetteerIndex | None:
+    """The cached index when its header names these sources and its content matches its digest."""
+    try:
+        with cache.open("rb") as handle:
+            header = json.loads(handle.readline())
+            body = handle.read()
+        if not isinstance(header, dict) or header.get("format") != CACHE_FORMAT \
+                or header.get("sources") != fingerprint or header.get("sha256") != hashlib.sha256(body).hexdigest():
+            return None
+        data = json.loads(body)
+        index = GazetteerIndex()
+        index.entries = [_entry_from_json(row) for row in data["entries"]]
+        index.names = {str(k): [int(i) for i in v] for k, v in data["names"].items()}
+        index.skeletons = {str(k): [(int(i), str(f)) for i, f in v] for k, v in data["skeletons"].items()}
+        index.first_words = {str(w) for w in data["first_words"]}
+        index.max_words = int(data["max_words"])
+        n = len(index.entries)
+        if any(not 0 <= i < n for v in index.names.values() for i in v) or \
+                any(not 0 <= i < n for v in index.skeletons.values() for i, _ in v):
+            return None
+        return index
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None  # missing, half-written or tampered: rebuilt from the sources
+
+
+ENTRY_FIELDS = ("key", "name", "type", "lat", "lon", "precision", "country", "source", "zone", "zone_basis",
+                "population", "alt_names", "table", "line")
+
+
+def _entry_from_json(row: list[object]) -> GazetteerEntry:
+    values = dict(zip(ENTRY_FIELDS, row, strict=True))
+    for name in ("key", "name", "type", "country", "source", "zone", "zone_basis", "table"):
+        if not isinstance(values[name], str):
+            raise TypeError(name)
+    lat, lon = values["lat"], values["lon"]
+    return GazetteerEntry(
+        key=str(values["key"]), name=str(values["name"]), type=str(values["type"]),
+        lat=None if lat is None else float(lat),  # type: ignore[arg-type]
+        lon=None if lon is None else float(lon),  # type: ignore[arg-type]
+        precision=int(values["precision"]), country=str(values["country"]),  # type: ignore[call-overload]
+        source=str(values["source"]), zone=str(values["zone"]), zone_basis=str(values["zone_basis"]),
+        population=int(values["population"]),  # type: ignore[call-overload]
+        alt_names=tuple(str(a) for a in values["alt_names"]),  # type: ignore[attr-defined]
+        table=str(values["table"]),
+        line=tuple((float(x), float(y)) for x, y in values["line"]))  # type: ignore[attr-defined]
+
+
+def _write_cache(cache: Path, index: GazetteerIndex, fingerprint: str) -> None:
+    """Write the index under a unique temporary name, then rename: concurrent runs never mix."""
+    body = json.dumps({
+        "entries": [[getattr(e, name) for name in ENTRY_FIELDS] for e in index.entries],
+        "names": index.names, "skeletons": index.skeletons, "first_words": sorted(index.first_words),
+        "max_words": index.max_words}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = json.dumps({"format": CACHE_FORMAT, "sources": fingerprint,
+                         "sha256": hashlib.sha256(body).hexdigest()}).encode("ascii")
+    temporary = None
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(cache)
+        for stale in cache.parent.glob(".gazetteer-*.tmp"):  # left by a run killed while writing
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > STALE_TEMPORARY_S:
+                    stale.unlink()
+        handle, name = tempfile.mkstemp(prefix=f".{cache.stem}-", suffix=".tmp", dir=cache.parent)
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(header + b"\n" + body)
+        os.replace(temporary, cache)
     except OSError:
         pass  # a read-only cache directory only costs speed
+    finally:
+        if temporary is not None and temporary.exists():
+            temporary.unlink(missing_ok=True)
 
 
 def candidate_rank(entry: GazetteerEntry) -> tuple[float, ...]:

@@ -168,3 +168,4 @@ class ArticleResult:
     date_basis: str
     warnings: tuple[str, ...] = field(default=())
     operation: Operation | None = None
+    failed: bool = False  # processing stopped (an error or the time budget): nothing learnt, one warning

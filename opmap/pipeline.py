@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from opmap.budget import OverBudget, time_budget
+from opmap.conflicts import flag_conflicting_figures
 from opmap.control import ControlMap, districts_for
 from opmap.errors import InputError
 from opmap.extract.areas import find_areas
@@ -29,7 +31,7 @@ from opmap.gazetteer import GazetteerIndex, load_index
 from opmap.grouping import group_operations
 from opmap.model import Article, ArticleResult
 from opmap.online import OnlineGeocoder, OnlineSettings, locate_online
-from opmap.reading import parse_published, read_articles
+from opmap.reading import MAX_REPORT_BYTES, parse_published, read_articles, unique_ids
 from opmap.resolve import resolve
 from opmap.shapes import shape_area
 from opmap.shipped import shipped
@@ -42,6 +44,7 @@ EXAMPLES = shipped("examples")  # the example reports `opmap run` maps when give
 DEFAULT_OUT = Path("maps")  # where `opmap run` writes when given no --out: ./maps of the current folder
 StrPath = str | os.PathLike[str]
 log = logging.getLogger(__name__)
+REPORT_BUDGET_S = 30.0  # a report still running after this long is stopped with a warning
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,16 @@ class Resources:
     zones: ZoneMap
     online: OnlineGeocoder | None = None
     control: ControlMap | None = None  # who held each disputed district when (opmap.control)
+    problems: tuple[str, ...] = ()  # bad rows of the option files, each skipped (one line each)
 
     @classmethod
     def load(cls, gazetteers: Sequence[StrPath] = (), zones: StrPath | None = None,
              online: OnlineSettings | None = None) -> Resources:
         zones_file = Path(zones) if zones is not None else None
-        return cls(load_index([Path(g) for g in gazetteers]), ZoneMap.load(zones_file),
-                   OnlineGeocoder(online) if online else None, ControlMap.load(districts_for(zones_file)))
+        problems: list[str] = []
+        return cls(load_index([Path(g) for g in gazetteers], problems=problems), ZoneMap.load(zones_file, problems),
+                   OnlineGeocoder(online) if online else None, ControlMap.load(districts_for(zones_file)),
+                   tuple(problems))
 
 
 @dataclass
@@ -117,6 +123,12 @@ class RunResult:
     def n_reports(self) -> int:
         return self.counts[0] if self.counts else len(self.results)
 
+    def add(self, result: ArticleResult) -> None:
+        """Take one report's result: its warnings always, its content unless processing failed."""
+        self.warnings.extend(result.warnings)
+        if not result.failed:
+            self.results.append(result)
+
     @property
     def n_places(self) -> int:
         return self.counts[1] if self.counts else sum(len(r.places) for r in self.results)
@@ -150,10 +162,31 @@ def process_article(article: Article, resources: Resources) -> ArticleResult:
 RunSummary = RunResult  # the earlier name
 
 
+def process_safely(article: Article, resources: Resources,
+                   budget_s: float | None = REPORT_BUDGET_S) -> ArticleResult:
+    """`process_article` that never raises: an error, or running past `budget_s` seconds (enforced in
+    the main thread of any process), gives a failed result with one warning naming file and report."""
+    try:
+        with time_budget(budget_s):
+            return process_article(article, resources)
+    except OverBudget as exc:
+        problem = str(exc)
+    except Exception as exc:  # one report's bug or input must not stop the run
+        problem = f"could not be processed ({type(exc).__name__}: {_one_line(str(exc))})"
+    return ArticleResult(article, (), (), None, "", (f"{article.path}: report {article.id!r} {problem}; "
+                                                     "skipped",), None, failed=True)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
+
+
 def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
         gazetteers: Sequence[StrPath] = (), zones: StrPath | None = None, online: OnlineSettings | None = None,
         cdn: bool = False, as_of: dt.date | None = None,
-        progress: Callable[[str], None] | None = None, jobs: int | None = 1, engine: str = "local",
+        progress: Callable[[str], None] | None = None, max_report_bytes: int = MAX_REPORT_BYTES,
+        budget_s: float | None = REPORT_BUDGET_S, jobs: int | None = 1, engine: str = "local",
         scheduler: str | None = None, formats: Sequence[str] | None = None, keep_results: bool = True,
         show_progress: bool = False) -> RunResult:
     """Map the reports in `paths` (one file or folder, or many; `.txt`, `.html`, `.jsonl`).
@@ -164,7 +197,8 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
     `zones` a zone file used instead of the built or shipped zones (reprojected to EPSG:4326), `online` an
     opt-in online geocoder. `progress` is called with each article's id once it is mapped. The result's
     `places`, `areas`, `operations`, `zones` and `uncertainty` are GeoDataFrames in EPSG:4326; unreadable
-    inputs are in `errors`, one line each, and never raise.
+    inputs are in `errors`, one line each, and never raise: a report over `max_report_bytes` is refused
+    unread, and one that fails or runs past `budget_s` seconds is skipped with a warning.
 
     Reports are read lazily and processed in chunks by `engine` ('local': this process when `jobs` is
     1, else a pool of `jobs` processes, None meaning all cores; 'dask': a Dask cluster at `scheduler`,
@@ -172,7 +206,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
     `formats` picks the outputs (default: GeoJSON, GeoPackage, CSV, QGIS project, HTML map; 'parquet'
     adds GeoParquet). `keep_results=False` keeps only counts (`n_reports`, `n_places`, `n_areas`), for
     corpora too big to hold; `show_progress` draws progress bars on a terminal."""
-    from opmap.engines import ResourceSpec, chunked, compact, make_engine, undated
+    from opmap.engines import ResourceSpec, chunked, compact, figure_evidence, make_engine, undated
     from opmap.grouping import (
         dating_evidence,
         infer_event_dates,
@@ -189,24 +223,27 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
     log.debug("gazetteer (%d entries) and zones (%s) loaded in %.2f s", len(resources.index.entries),
               resources.zones.source, time.perf_counter() - started)
     summary = RunResult(zone_map=resources.zones)
+    summary.errors.extend(resources.problems)
     publisher = None
-    if out is not None:
-        from opmap.publish import DEFAULT_FORMATS, Publisher
-
-        publisher = Publisher(resources.zones, Path(out), formats or DEFAULT_FORMATS, cdn=cdn)
     keys: list[tuple[dt.date | None, tuple[float, float] | None]] = []
     ids: list[str] = []
     n_places = n_areas = 0
     runner = None
     try:
+        # workers first: forked after the output folder's lock was taken, they would hold it too
         runner = make_engine(engine, jobs, resources, ResourceSpec(tuple(Path(g) for g in gazetteers),
-                                                                   Path(zones) if zones is not None else None),
+                                                                   Path(zones) if zones is not None else None,
+                                                                   budget_s),
                              scheduler)
+        if out is not None:
+            from opmap.publish import DEFAULT_FORMATS, Publisher
+
+            publisher = Publisher(resources.zones, Path(out), formats or DEFAULT_FORMATS, cdn=cdn)
         bar = progress_bar("reports", count_reports(targets) if show_progress else None, shown=show_progress)
         articles: deque[Article] = deque()  # in reading order, as the chunks come back
 
         def readable() -> Iterable[Article]:
-            for item in read_articles(targets, summary.warnings):
+            for item in unique_ids(read_articles(targets, summary.warnings, max_report_bytes), summary.warnings):
                 if isinstance(item, InputError):
                     summary.errors.append(str(item))
                     continue
@@ -214,6 +251,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                     articles.append(item)  # kept until its chunk is back: the online stage may redo it
                 yield item
 
+        figures: list[ArticleResult] = []  # each report's stated areas, to find conflicting figures
         evidence: list[ArticleResult] = []  # what a dated report tells of where, when and who (compact)
         evidence_at: list[int] = []  # and its place in the run
         held: dict[int, ArticleResult] = {}  # reports that cannot date themselves, published last
@@ -224,8 +262,18 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                     layers = None  # built again here, with the online answers
                 chunk = redone
             keep, numbers = [], []
+            failed = [r for r in chunk if r.failed]
+            for result in failed:  # stopped or broken: its warning, nothing published
+                summary.warnings.extend(result.warnings)
+            if failed:
+                keep_all = [not r.failed for r in chunk]
+                if layers is not None:
+                    layers = None  # rebuilt here without the failed reports
+                chunk = [r for r, k in zip(chunk, keep_all, strict=True) if k]
             for result in chunk:
                 summary.warnings.extend(result.warnings)
+                if result.areas and not undated(result):
+                    figures.append(figure_evidence(result))
                 n_places += len(result.places)
                 n_areas += len(result.areas)
                 keep.append(not undated(result))
@@ -256,9 +304,20 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                     summary.results[number] = held[number]
             if publisher is not None:
                 publisher.add(list(held.values()), list(held))
+        if resources.online is not None:
+            summary.warnings.extend(dict.fromkeys(resources.online.rejected))
         if resources.online is not None and resources.online.failed:
             summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
                                     "the offline answers stand")
+        if held:  # their dates are final now: their figures are compared with the same day's
+            figures += [figure_evidence(r) for r in held.values() if r.areas]
+        flags = {}  # (article, quote, area_km2) -> flag, for areas whose figure another report contradicts
+        for before, after in zip(figures, flag_conflicting_figures(figures, summary.warnings), strict=True):
+            for a, b in zip(before.areas, after.areas, strict=True):
+                if a.statement.flag != b.statement.flag:
+                    flags[(before.article.id, a.statement.quote, a.statement.area_km2)] = b.statement.flag
+        if keep_results:
+            summary.results = flag_conflicting_figures(summary.results, [])
         grouping = progress_bar("grouping operations", 1, "stages", show_progress)
         firsts = operation_groups(keys)
         operation_ids = [operation_id(keys[f][0], ids[f]) for f in firsts]
@@ -273,7 +332,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
             control_line = resources.control.line_as_of(line_date) if resources.control and line_date else None
             publishing = progress_bar("publishing", 3, "files", show_progress)
             summary.written = publisher.finish(operation_ids, control_line,
-                                               progress=lambda _: publishing.update(1))
+                                               progress=lambda _: publishing.update(1), area_flags=flags)
             publishing.close()
             publisher = None
     finally:

@@ -6,14 +6,20 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from opmap.errors import InputError
 from opmap.model import Article
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+MAX_REPORT_BYTES = 5_000_000  # a report larger than this is refused (news reports are ~10 KB)
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u2028\u2029]")
 HEADER_LINE = re.compile(r"^([A-Za-z][\w-]{0,40})\s*:\s*(.*)$")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%Y/%m/%d",
                 "%d/%m/%Y", "%d.%m.%Y")
@@ -54,22 +60,44 @@ def article_files(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
             yield InputError(str(path), "no such file or directory")
 
 
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8, BOM stripped; empty, binary and non-UTF-8 files are errors."""
+def read_text(path: Path, max_bytes: int = MAX_REPORT_BYTES) -> str:
+    """The file's text: UTF-8 (BOM stripped) or UTF-16/UTF-32 with a BOM; empty, oversized, binary
+    (a NUL byte anywhere) and undecodable files are errors."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(str(path), f"report of {size:,} bytes is over the size limit of {max_bytes:,} "
+                                        "bytes (--max-report-size); not read")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    if not data.strip():
-        raise InputError(str(path), "empty file")
-    if b"\x00" in data[:8192]:
-        raise InputError(str(path), "binary file, not a text report")
+    return decode_report(str(path), data)
+
+
+def decode_report(where: str, data: bytes) -> str:
+    """Bytes to report text: the encoding a BOM names, else UTF-8; NUL anywhere marks binary."""
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), "utf-8")
+    if encoding.startswith("utf-8") and b"\x00" in data:
+        raise InputError(where, f"binary file, not a text report (NUL byte at offset {data.index(0):,})")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-                         ) from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        raise InputError(where, f"not valid {encoding.upper()} (byte 0x{data[exc.start]:02x} at offset "
+                                f"{exc.start})") from exc
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        raise InputError(where, f"binary file, not a text report (NUL at character {text.index(chr(0)):,})")
+    if not text.strip():
+        raise InputError(where, "empty file")
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """Line ends made \\n; lone surrogates (from JSON escapes) and control characters other than
+    tab and newline replaced, so no later stage or file writer meets them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SURROGATE.sub("\ufffd", text)
+    return _CONTROL.sub(" ", text)
 
 
 def split_header(text: str) -> tuple[dict[str, str], str]:
@@ -192,43 +220,52 @@ def read_html(path: Path, text: str, warnings: list[str]) -> Article:
     return make_article(path, meta, parser.body(), path.stem, warnings)
 
 
-def read_jsonl(path: Path, warnings: list[str]) -> Iterator[Article | InputError]:
-    """One report per line, read line by line: a corpus of any size in bounded memory."""
+def read_jsonl(path: Path, warnings: list[str], max_bytes: int = MAX_REPORT_BYTES
+               ) -> Iterator[Article | InputError]:
+    """One article per line, read line by line (a file may be far larger than memory; each line is
+    held to the size limit)."""
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        yield InputError(str(path), f"cannot read: {exc.strerror or exc}")
+        return
     with handle:
-        head = handle.read(8192)
-        if b"\x00" in head:
-            raise InputError(str(path), "binary file, not a text report")
+        head = handle.read(4)
         handle.seek(0)
-        seen = False
-        for number, raw in enumerate(handle, start=1):
+        wide = next((name for bom, name in BOMS if head.startswith(bom) and name[4:6] in ("16", "32")), None)
+        if wide:  # UTF-16/32 files are small in practice: decoded whole, then split
+            data = handle.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                yield InputError(str(path), f"UTF-16/32 file over the size limit of {max_bytes:,} bytes "
+                                            "(--max-report-size); not read")
+                return
+            lines: Iterable[bytes | str | None] = decode_report(str(path), data).split("\n")
+        else:
+            lines = _bounded_lines(handle, max_bytes)
+        found = False
+        for number, raw in enumerate(lines, start=1):
             where = f"{path}:{number}"
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield InputError(where, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
+            if raw is None:
+                yield InputError(where, f"line over the size limit of {max_bytes:,} bytes (--max-report-size); "
+                                        "skipped")
                 continue
+            if isinstance(raw, bytes):
+                raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+                if not raw.strip():
+                    continue
+                try:
+                    line = decode_report(where, raw)
+                except InputError as exc:
+                    yield exc
+                    continue
+            else:
+                line = raw
             if not line.strip():
                 continue
-            seen = True
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"not valid JSON ({exc.msg})")
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                yield InputError(where, "a line needs a JSON object with a 'text' string")
-                continue
-            meta = {k: str(v) for k, v in record.items() if k != "text" and v is not None}
-            try:
-                yield make_article(Path(where), meta, record["text"], f"{path.stem}-{number}", warnings)
-            except InputError as exc:
-                yield exc
-        if not seen:
-            raise InputError(str(path), "empty file")
+            found = True
+            yield from _jsonl_article(path, where, number, line, warnings)
+        if not found:
+            yield InputError(str(path), "empty file")
 
 
 def count_reports(paths: Iterable[str | Path]) -> int:
@@ -247,8 +284,48 @@ def count_reports(paths: Iterable[str | Path]) -> int:
     return total
 
 
-def read_articles(paths: Iterable[str | Path], warnings: list[str]) -> Iterator[Article | InputError]:
-    """Every article under the paths; unreadable inputs come out as InputError values, not raised."""
+
+
+def _bounded_lines(handle: BinaryIO, max_bytes: int) -> Iterator[bytes | None]:
+    """The file's lines, None for each line longer than `max_bytes` (read past in bounded chunks)."""
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while True:  # skip the rest of the long line without holding it
+                rest = handle.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+def _jsonl_article(path: Path, where: str, number: int, line: str,
+                   warnings: list[str]) -> Iterator[Article | InputError]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield InputError(where, f"not valid JSON ({exc.msg})")
+        return
+    except RecursionError:
+        yield InputError(where, "JSON nested too deeply")
+        return
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        yield InputError(where, "a line needs a JSON object with a 'text' string")
+        return
+    meta = {k: clean_text(str(v)) for k, v in record.items() if k != "text" and v is not None}
+    try:
+        yield make_article(Path(where), meta, clean_text(record["text"]), f"{path.stem}-{number}", warnings)
+    except InputError as exc:
+        yield exc
+
+
+def read_articles(paths: Iterable[str | Path], warnings: list[str], max_bytes: int = MAX_REPORT_BYTES
+                  ) -> Iterator[Article | InputError]:
+    """Every article under the paths; unreadable inputs come out as InputError values, not raised.
+    A report over `max_bytes` is refused with one line, never read into memory."""
     for item in article_files(paths):
         if isinstance(item, InputError):
             yield item
@@ -256,9 +333,9 @@ def read_articles(paths: Iterable[str | Path], warnings: list[str]) -> Iterator[
         try:
             suffix = item.suffix.lower()
             if suffix == ".jsonl":
-                yield from read_jsonl(item, warnings)
+                yield from read_jsonl(item, warnings, max_bytes)
                 continue
-            text = read_text(item)
+            text = read_text(item, max_bytes)
             if suffix in (".html", ".htm"):
                 yield read_html(item, text, warnings)
             else:
@@ -266,3 +343,21 @@ def read_articles(paths: Iterable[str | Path], warnings: list[str]) -> Iterator[
                 yield make_article(item, meta, body, item.stem, warnings)
         except InputError as exc:
             yield exc
+
+
+def unique_ids(items: Iterable[Article | InputError], warnings: list[str]) -> Iterator[Article | InputError]:
+    """Articles with distinct ids: a repeated id gets a suffix (-2, -3, ...) and one warning, so two
+    reports are never merged under one id."""
+    seen: dict[str, str] = {}  # id -> the path of the report that has it
+    for item in items:
+        if isinstance(item, Article):
+            if item.id in seen and seen[item.id] != item.path:  # the same file given twice is no collision
+                number = 2
+                while f"{item.id}-{number}" in seen:
+                    number += 1
+                new_id = f"{item.id}-{number}"
+                warnings.append(f"{item.path}: id {item.id!r} is already used by another report; "
+                                f"this one is mapped as {new_id!r}")
+                item = replace(item, id=new_id)
+            seen.setdefault(item.id, item.path)
+        yield item

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ import pyproj
 from shapely.affinity import scale
 from shapely.geometry import LineString, MultiPoint, Polygon
 from shapely.geometry.polygon import orient
+from shapely.validation import make_valid
 
 from opmap.model import AreaReport, AreaStatement, Article, Place
 
@@ -41,6 +42,12 @@ PROVINCE_SCALE_KM2 = 2_000.0
 COUNTRY_SCALE_KM2 = 40_000.0  # above every governorate but Anbar: Diyala's 17,685 km² is a governorate's figure
 MIN_HULL_VILLAGES = 3
 TOWN_DENSITY_PER_KM2 = 2000.0
+# The range of figures drawn: below 0.001 km² (a disc 18 m across) a figure is a slip or a joke and
+# cannot be drawn to 1 % at the 6 decimals GeoJSON keeps; above Iraq's own area it cannot be true.
+MIN_AREA_KM2 = 0.001
+IRAQ_AREA_KM2 = 438_317.0
+# A sector beyond a town's edge thinner than this is drawn as a disc just beyond the edge instead.
+MIN_BAND_M = 25.0
 MAX_TOWN_RADIUS_M = 10_000.0
 
 
@@ -128,6 +135,11 @@ def corridor_shape(line: tuple[tuple[float, float], ...], area_km2: float) -> Sh
     length = local.length
     # buffer area = 2 w L + pi w^2 (round caps): solve for the half-width w
     half_width = (-2 * length + math.sqrt(4 * length ** 2 + 4 * math.pi * target)) / (2 * math.pi)
+    if half_width < MIN_BAND_M:  # a band too thin to draw: a disc of the area at the road's middle
+        middle = local.interpolate(0.5, normalized=True)
+        lon, lat = to_lonlat(frame, middle.x, middle.y)
+        disc = area_shape([(lon, lat)], "around", area_km2)
+        return Shape(disc.polygon, "disc", disc.uncertainty_m, 3)
     polygon = Polygon()
     for _ in range(3):
         band = local.buffer(half_width, quad_segs=16)
@@ -200,6 +212,12 @@ def area_shape(anchors: list[tuple[float, float]], direction: str | None, area_k
         model = "sector"
         bearing, half_angle = direction_bearing(direction)
         inner = anchor_extent_m
+        if inner and math.sqrt(target_m2 / math.radians(half_angle) + inner ** 2) - inner < MIN_BAND_M:
+            # a band too thin to draw: a disc of the area just beyond the town's edge that way
+            radius = math.sqrt(target_m2 / math.pi)
+            lon, lat, _ = GEOD.fwd(anchors[0][0], anchors[0][1], bearing, inner + radius)
+            disc = area_shape([(lon, lat)], "around", area_km2)
+            return Shape(disc.polygon, "offset disc", disc.uncertainty_m, 2)
         scale = math.sqrt(target_m2 / math.radians(half_angle) + inner ** 2)
         precision = 2
         uncertainty = scale
@@ -243,6 +261,28 @@ def anchor_extent_m(place: Place) -> float:
     return min(MAX_TOWN_RADIUS_M, math.sqrt(place.population / TOWN_DENSITY_PER_KM2 / math.pi) * 1000.0)
 
 
+def figure_problem(area_km2: float) -> str:
+    """Why a stated figure cannot be drawn (zero, negative, microscopic, larger than Iraq), or ''."""
+    if not math.isfinite(area_km2) or area_km2 <= 0:
+        return f"a figure of {area_km2:g} km² is not a positive area"
+    if area_km2 < MIN_AREA_KM2:
+        return f"a figure of {area_km2:.3g} km² is too small to map (under {MIN_AREA_KM2:g} km²)"
+    if area_km2 > IRAQ_AREA_KM2:
+        return f"a figure of {area_km2:,.0f} km² is larger than Iraq ({IRAQ_AREA_KM2:,.0f} km²): impossible"
+    return ""
+
+
+def valid_polygon(polygon: Polygon) -> Polygon:
+    """The polygon, repaired when its ring crosses itself: the largest part of `make_valid`."""
+    if polygon.is_valid and not polygon.is_empty:
+        return polygon
+    repaired = make_valid(polygon)
+    parts = [g for g in getattr(repaired, "geoms", [repaired]) if isinstance(g, Polygon) and not g.is_empty]
+    if not parts:
+        raise ValueError("the shape could not be repaired")
+    return orient(max(parts, key=lambda g: g.area), sign=1.0)
+
+
 def shape_area(article: Article, statement: AreaStatement, places: Sequence[Place],
                zones: ZoneMap, villages: Sequence[str] = ()) -> AreaReport:
     """The polygon for one area statement, placed on its anchors, or on the report's main place."""
@@ -260,11 +300,16 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
     if statement.area_km2 is None or statement.flag:  # a flagged statement is kept, not drawn
         return AreaReport(article.id, statement, tuple(p.name for p in anchors), None, "none", 0, 0.0,
                           statement.flag or "no figure in km²", "unknown")
+    problem = figure_problem(statement.area_km2)
+    if problem:
+        return AreaReport(article.id, replace(statement, flag=problem), tuple(p.name for p in anchors), None,
+                          "none", 0, 0.0, f"{problem}: kept as stated, not drawn", "unknown")
     village_points = [(p.lon, p.lat) for p in places if p.lon is not None and p.lat is not None
                       and p.type == "settlement" and any(v in p.surfaces for v in villages)]
     if direction is None and len(village_points) >= MIN_HULL_VILLAGES:
         names = [p.name for p in places if any(v in p.surfaces for v in villages) and p.lon is not None]
         shape = village_hull(village_points, statement.area_km2)
+        shape = Shape(valid_polygon(shape.polygon), shape.model, shape.uncertainty_m, shape.precision)
         shares = zones.zone_shares(shape.polygon)
         return AreaReport(article.id, statement, tuple(names), shape.polygon, shape.model, shape.precision,
                           shape.uncertainty_m, f"hull of the cleared villages {', '.join(names)}",
@@ -287,6 +332,7 @@ def shape_area(article: Article, statement: AreaStatement, places: Sequence[Plac
         shape = area_shape([(p.lon, p.lat) for p in located if p.lon is not None and p.lat is not None],
                            direction if direction != "along" else None, statement.area_km2,
                            anchor_extent_m(located[0]))
+    shape = Shape(valid_polygon(shape.polygon), shape.model, shape.uncertainty_m, shape.precision)
     shares = zones.zone_shares(shape.polygon)
     zone = next(iter(shares), "outside")
     precision = max(shape.precision, max(p.precision for p in located))

@@ -10,6 +10,7 @@ geodesic area) and `zone` = the largest share.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,6 +50,30 @@ def zones_path(path: Path | None = None) -> Path:
     return built if built.is_file() else DEFAULT_ZONES
 
 
+def _zone_feature(path: Path, number: int, feature: object) -> tuple[str, BaseGeometry]:
+    """One feature's zone and (valid, polygonal) geometry, or DataError naming the feature."""
+    where = f"{path}: feature {number}"
+    if not isinstance(feature, dict):
+        raise DataError(f"{where} is not a GeoJSON object")
+    props = feature.get("properties") or {}
+    zone = props.get("zone") if isinstance(props, dict) else None
+    if zone not in ZONE_NAMES:
+        raise DataError(f"{where} has zone {zone!r}; expected one of {', '.join(ZONE_NAMES)}")
+    if not feature.get("geometry"):
+        raise DataError(f"{where} ({zone}) has no geometry")
+    try:
+        geometry = shape(feature["geometry"])
+        if not geometry.is_valid:
+            geometry = shapely.make_valid(geometry)
+        bounds = geometry.bounds
+    except Exception as exc:  # shapely raises many kinds on malformed coordinates
+        raise DataError(f"{where} ({zone}) has a bad geometry ({type(exc).__name__}: {exc})") from exc
+    if geometry.is_empty or geometry.area <= 0 or not all(map(math.isfinite, bounds)) or not (
+            -180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90):
+        raise DataError(f"{where} ({zone}) has no area or coordinates out of range")
+    return str(zone), geometry
+
+
 @dataclass(frozen=True)
 class ZoneMap:
     """Zone polygons and a spatial index over them."""
@@ -60,19 +85,20 @@ class ZoneMap:
     approximate: bool
 
     @classmethod
-    def load(cls, path: Path | None = None) -> ZoneMap:
+    def load(cls, path: Path | None = None, problems: list[str] | None = None) -> ZoneMap:
+        """The zones of a file. With a `problems` list, each bad feature is named there in one line and
+        skipped; without it the first raises DataError. A file with no usable feature raises."""
         path = zones_path(path)
         zones, geometries, approximate = [], [], False
-        for feature in _zone_features(path):
+        for number, feature in enumerate(_zone_features(path), start=1):
+            try:
+                zone, geometry = _zone_feature(path, number, feature)
+            except DataError as exc:
+                if problems is None:
+                    raise
+                problems.append(f"{exc}; skipped")
+                continue
             props = feature.get("properties") or {}
-            zone = props.get("zone")
-            if zone not in ZONE_NAMES:
-                raise DataError(f"{path}: feature with zone {zone!r}; expected one of {', '.join(ZONE_NAMES)}")
-            if not feature.get("geometry"):
-                raise DataError(f"{path}: a {zone} feature has no geometry")
-            geometry = shape(feature["geometry"])
-            if not geometry.is_valid:
-                geometry = shapely.make_valid(geometry)
             zones.append(zone)
             geometries.append(geometry)
             approximate = approximate or bool(props.get("approximate"))
@@ -119,17 +145,22 @@ def _zone_features(path: Path) -> list[dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise DataError(f"{path}: cannot read zones file ({exc.strerror})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise DataError(f"{path}: zones file is not GeoJSON ({exc})") from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise DataError(f"{path}: zones file must be a GeoJSON FeatureCollection")
     crs = data.get("crs")
     if crs is not None and not _is_lon_lat(crs):
         return _reprojected_features(path)
-    features: list[dict[str, Any]] = list(data.get("features") or [])
+    listed = data.get("features")
+    features: list[dict[str, Any]] = list(listed) if isinstance(listed, list) else []
     for feature in features:
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        if geometry and not _within_degrees(shape(geometry)):
+        try:
+            outline = shape(geometry) if geometry else None
+        except Exception:  # a malformed geometry: named and skipped feature by feature in ZoneMap.load
+            continue
+        if outline is not None and not _within_degrees(outline):
             raise DataError(f"{path}: coordinates are not longitude/latitude degrees and the file names no CRS; "
                             "add a 'crs' member or give a GeoPackage with its CRS")
     return features

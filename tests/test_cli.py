@@ -51,12 +51,14 @@ def test_run_with_nothing_readable_keeps_earlier_outputs(tmp_path: Path) -> None
     assert earlier.read_text(encoding="utf-8") == '{"type": "FeatureCollection", "features": []}'
 
 
-def test_bad_user_gazetteer_is_one_line(tmp_path: Path) -> None:
+def test_bad_user_gazetteer_is_one_line_and_the_run_goes_on(tmp_path: Path) -> None:
     table = write(tmp_path / "extra.csv", "name,lat\nSomewhere,not-a-number\n")
     result = opmap("run", "--gazetteer", str(table), "--out", str(tmp_path / "o"))
-    assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0 and "extra.csv" in result.stderr
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if "extra.csv" in line]
+    assert len(problems) == 1 and "lacks column(s) lon" in problems[0]
     assert "Traceback" not in result.stderr
+    assert (tmp_path / "o" / "map.html").is_file()
 
 
 def test_user_gazetteer_takes_precedence(tmp_path: Path) -> None:

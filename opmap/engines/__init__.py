@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from opmap.errors import OpmapError
 from opmap.model import Article, ArticleResult
-from opmap.pipeline import Resources, process_article
+from opmap.pipeline import Resources, process_safely
 
 CHUNK_REPORTS = 200  # reports per task: big enough to amortise a task, small enough to bound memory
 ENGINES = ("local", "dask")
@@ -30,6 +30,7 @@ class ResourceSpec:
 
     gazetteers: tuple[Path, ...] = ()
     zones: Path | None = None
+    budget_s: float | None = None  # a report still running after this long is stopped (opmap.budget)
 
     def load(self) -> Resources:
         return Resources.load(self.gazetteers, self.zones)
@@ -47,17 +48,24 @@ class Engine(Protocol):
 Processed = tuple[list[ArticleResult], dict[str, Any] | None]
 
 
-def process_chunk(articles: Sequence[Article], resources: Resources, layers: bool = False) -> Processed:
+def process_chunk(articles: Sequence[Article], resources: Resources, layers: bool = False,
+                  budget_s: float | None = None) -> Processed:
     """One task: every report of a chunk, each result without its report's text where nothing after
     processing reads it, so what travels back and what the caller keeps stays small; with `layers`,
     also the rows the chunk adds to each published layer (`opmap.publish.chunk_layers`), built here so
     the writing process only writes."""
-    results = [compact(process_article(a, resources)) for a in articles]
+    results = [compact(process_safely(a, resources, budget_s)) for a in articles]
     if not layers:
         return results, None
     from opmap.publish import chunk_layers
 
-    return results, chunk_layers(results, resources.zones)
+    return results, chunk_layers([r for r in results if not r.failed], resources.zones)
+
+
+def figure_evidence(result: ArticleResult) -> ArticleResult:
+    """What `opmap.conflicts.flag_conflicting_figures` reads of a report: its date, id and stated areas."""
+    return replace(result, places=(), operation=None, warnings=(),
+                   article=Article(id=result.article.id, text="", path=""))
 
 
 def compact(result: ArticleResult) -> ArticleResult:
@@ -88,12 +96,13 @@ def chunked(items: Iterable[Article], size: int | None = None) -> Iterator[list[
 class SerialEngine:
     """Every chunk in this process, with the caller's resources."""
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, budget_s: float | None = None) -> None:
         self.resources = replace(resources, online=None)
+        self.budget_s = budget_s
 
     def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]:
         for chunk in chunks:
-            yield process_chunk(chunk, self.resources, layers)
+            yield process_chunk(chunk, self.resources, layers, self.budget_s)
 
     def close(self) -> None:
         pass
@@ -125,7 +134,7 @@ def make_engine(name: str, jobs: int | None, resources: Resources, spec: Resourc
     if scheduler:
         raise OpmapError("--scheduler needs --engine dask")
     if jobs == 1:
-        return SerialEngine(resources)
+        return SerialEngine(resources, spec.budget_s)
     from opmap.engines.pool import PoolEngine
 
     return PoolEngine(spec, jobs, replace(resources, online=None))

@@ -37,7 +37,7 @@ class LoadResources(WorkerPlugin):
 
 def process_on_worker(articles: list[Article], layers: bool) -> Processed:
     plugin: Any = get_worker().plugins[PLUGIN]
-    return process_chunk(articles, plugin.resources, layers)
+    return process_chunk(articles, plugin.resources, layers, plugin.spec.budget_s)
 
 
 class DaskEngine:

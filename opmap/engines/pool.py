@@ -19,17 +19,19 @@ from opmap.model import Article
 from opmap.pipeline import Resources
 
 _resources: Resources | None = None  # this worker's
+_budget_s: float | None = None
 _inherited: tuple[ResourceSpec, Resources] | None = None  # what a forked worker finds in its parent
 
 
 def _load(spec: ResourceSpec) -> None:
-    global _resources
+    global _resources, _budget_s
+    _budget_s = spec.budget_s
     _resources = _inherited[1] if _inherited is not None and _inherited[0] == spec else spec.load()
 
 
 def _run(articles: list[Article], layers: bool) -> Processed:
     assert _resources is not None, "the pool initializer loads the resources"
-    return process_chunk(articles, _resources, layers)
+    return process_chunk(articles, _resources, layers, _budget_s)
 
 
 def _ready() -> bool:

@@ -34,7 +34,9 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|" \
                r"eighty|ninety|hundred|thousand|a|an)"
-NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_NUMBER_WORD}(?:[\s-]+(?:and\s+)?{_NUMBER_WORD})*))"
+# Repetitions bounded so that a long run of digits or number words cannot make matching quadratic.
+NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}}){{1,8}}(?:\.\d{{1,12}})?|\d{{1,24}}(?:\.\d{{1,12}})?|" \
+         rf"(?:{_NUMBER_WORD}(?:[\s-]{{1,3}}(?:and\s+)?{_NUMBER_WORD}){{0,8}}))"
 HEDGES = r"(?:about|around|approximately|approx\.?|roughly|some|nearly|almost|over|more than|at least|" \
          r"less than|up to|close to|an estimated|an area of|an area measuring|estimated|just over|" \
          r"just under|a total of|in excess of|upwards of)"
@@ -42,7 +44,7 @@ _UNIT_ALTERNATION = "|".join(f"(?:{u})" for u, _ in UNITS_KM2)
 AREA = re.compile(
     rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b{NUMBER})(?:\s*(?:-|–|to)\s*(?P<upper>{NUMBER}))?"
     rf"\s*(?:-\s*)?(?P<unit>{_UNIT_ALTERNATION})", re.IGNORECASE)
-AMBIGUOUS = re.compile(rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b\d[\d,.]*)\s*(?P<unit>{AMBIGUOUS_UNIT})"
+AMBIGUOUS = re.compile(rf"(?P<hedge>\b{HEDGES}\s+)?(?P<value>\b\d[\d,.]{{0,24}})\s*(?P<unit>{AMBIGUOUS_UNIT})"
                        r"(?!\s*(?:\(|north|south|east|west|from|away|of|long|deep|wide|inside|into|to\b|"
                        r"toward|towards|beyond|behind|outside|north-|south-|along|per|an?\s+hour|/))",
                        re.IGNORECASE)
@@ -84,7 +86,7 @@ CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:
                             r"in total since|throughout the (?:war|campaign)|nationwide|across (?:all of )?"
                             r"(?:Iraq|the country))\b", re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
-DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD})*(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
+DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD}){{0,8}}(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
                        rf"\s+(?:of|from)\b"
                        rf"|\b(?:in|to)\s+the\s+(?P<dir2>{_DIR_WORD})\s+of\b"
                        rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|"
@@ -318,7 +320,7 @@ def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list
     previous_end: int | None = None
     for m in AREA.finditer(text):
         value = parse_number(m.group("value"))
-        if value is None or value <= 0:
+        if value is None or value < 0:  # a zero figure is kept: shapes flags it, draws nothing
             continue
         if _in_conversion(text, m.start(), previous_end):
             previous_end = m.end()

@@ -319,5 +319,9 @@ def sides(named: tuple[str, ...], supporters: tuple[str, ...] = (), targets_civi
 
 def villages_cleared(text: str, mentions: list[Mention]) -> tuple[str, ...]:
     """Villages named in a sentence that reports clearing, retaking or freeing."""
+    clearing: dict[str, bool] = {}  # asked once per sentence, not once per village in it
+    for m in mentions:
+        if m.cue in ("village", "list", "front") and m.sentence not in clearing:
+            clearing[m.sentence] = CLEARED.search(m.sentence) is not None
     return tuple(dict.fromkeys(m.surface for m in mentions if m.cue in ("village", "list", "front")
-                               and CLEARED.search(m.sentence)))
+                               and clearing[m.sentence]))

@@ -14,27 +14,34 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from opmap.extract.sentences import Sentences
 from opmap.gazetteer import NOT_PLACE_NAMES, GazetteerIndex
 from opmap.model import GazetteerEntry, Mention
 from opmap.spelling import ARTICLES, fold_token, name_key
+from opmap.vocabulary import word_list
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʿ](?![sS]\b)[^\W_]+)*")
 # Words that make a capitalised run an organisation's name rather than a place.
-ORGANISATION_HEADS = frozenset(fold_token(w) for w in ["operations", "council", "party", "government", "ministry", "parliament", "union", "forces", "command", "state", "army", "police", "directorate", "agency", "committee", "front", "movement", "alliance", "organization", "organisation", "brigade", "brigades", "division", "battalion", "regiment", "university", "company", "corporation", "coalition", "office", "authority", "service", "services", "units", "unit", "mobilization", "mobilisation", "network", "media", "times", "news", "post", "press", "tv", "channel", "radio", "observatory", "institute", "commission", "congress", "assembly", "bank", "group", "league", "association", "federation", "resistance", "qaeda", "qaida"])  # folded like token keys
+ORGANISATION_HEADS = frozenset(fold_token(w) for w in word_list("organisation_heads"))  # folded like token keys
 _CONNECTORS = frozenset({"of", "and", "for", "the"})
 # Armed groups whose names end 'in <country>' ('Islamic State in Iraq', 'al-Qaeda in Iraq').
 NAMED_IN_HEADS = frozenset(fold_token(w) for w in ["resistance", "state", "qaeda", "qaida"])
-_WORD = r"[A-Z][\w‐-]*(?:['’](?![sS]\b)[\w‐-]+)*"  # a capitalised word; a possessive 's ends it
-_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s+(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
+# Every repetition is bounded (a word of at most 41 characters and 4 apostrophes, a list of at most 40
+# names), so no pattern built from these can backtrack beyond a constant per position: matching stays
+# linear in the text.
+_WORD = r"[A-Z][\w‐-]{0,40}(?:['’](?![sS]\b)[\w‐-]{1,40}){0,4}"  # a capitalised word; a possessive 's ends it
+_NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s{{1,20}}(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
 # Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
 FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
                  r"[Mm]ilitary [Bb]ase|[Bb]ase|[Aa]irport|[Bb]order [Cc]rossing|[Cc]rossing|[Jj]unction|[Ii]ntersection|"
                  r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
                  r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
-_LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME})*"
+_LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{0,40}}"
 # (cue, pattern, the words a sentence must hold for the pattern to be tried; () = the cue's CUE_HINTS)
 CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
@@ -59,7 +66,7 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     # 'the sub-district of X', 'A and B sub-districts'
     ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})"),
      ("district", "nahiya", "qadha")),
-    ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME})*,?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
+    ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME}){{0,40}},?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
                                rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates")),
     ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})"), ()),
     ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})"), ()),
@@ -87,6 +94,19 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
      ("near", "outside", "close to", "vicinity")),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
+_ROAD_WORD = re.compile(r"\s(?:road|highway|Road|Highway)\b")
+ROAD_REACH = 400  # characters before 'road' that its two names can span (two names of at most 4 words)
+
+
+def road_matches(text: str) -> Iterator[re.Match[str]]:
+    """ROAD's matches, as `ROAD.finditer` finds them, but tried only in a window before each 'road' or
+    'highway': a long run of capitalised words without one costs nothing."""
+    done = 0
+    for word in _ROAD_WORD.finditer(text):
+        m = ROAD.search(text, max(done, word.start() - ROAD_REACH), word.end())
+        if m is not None:
+            done = m.end()
+            yield m
 UNIT_WORDS = {"district": "district", "subdistrict": "district", "sub": "district", "province": "governorate",
               "governorate": "governorate", "region": "governorate", "mountains": "mount", "mountain": "mount",
               "heights": "mount", "hils": "mount", "hil": "mount", "range": "mount", "mount": "mount"}
@@ -125,9 +145,9 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
                              re.IGNORECASE)
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
-TITLES = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "sheikh", "shaikh", "mullah", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "major", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "head", "director", "official", "officials", "sources", "city", "town", "village", "province", "district", "camp", "near", "in", "at", "from", "to"])
-NOT_A_NAME_START = frozenset(fold_token(w) for w in ["mr", "mrs", "ms", "dr", "mayor", "governor", "commander", "colonel", "general", "lieutenant", "captain", "brigadier", "spokesman", "minister", "president", "prime", "deputy", "chief", "director", "officials", "king", "prince", "ayatollah", "pope", "senator", "secretary", "christmas", "eid", "ramadan", "nowruz", "newroz", "ashura", "arbaeen", "operation", "operations", "us", "u", "american", "russian", "nato", "marines", "marine", "shabak", "kakai", "kakei", "chaldean", "armenian", "bedouin", "tribal", "the", "a", "an", "this", "that", "these", "those", "kurdish", "iraqi", "syrian", "turkish", "iranian", "arab", "american", "british", "yazidi", "assyrian", "turkmen", "sunni", "shia", "shiite", "christian", "isis", "isil", "islamic", "daesh", "peshmerga", "militant", "militants", "government", "federal"])
-FEATURE_WORDS = frozenset(fold_token(w) for w in ["mountains", "mountain", "heights", "hills", "hill", "range", "valley", "river", "dam", "lake", "plain", "plains", "camp", "airport", "airbase", "base", "road", "highway", "bridge", "governor", "city", "town", "front", "area", "areas", "border", "operations", "refinery", "district", "province", "governorate", "region", "village", "villages", "desert", "axis", "sector"])
+TITLES = frozenset(fold_token(w) for w in word_list("titles"))
+NOT_A_NAME_START = frozenset(fold_token(w) for w in word_list("not_a_name_start"))
+FEATURE_WORDS = frozenset(fold_token(w) for w in word_list("feature_words"))
 _BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
                      r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
@@ -137,7 +157,7 @@ _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|ar
                          r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
                          r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
-_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})+,?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
+_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME}){{1,40}},?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
 # 'pro-Iran militias', 'anti-Baghdad protests': an allegiance, not a place.
 # 'X's house', 'X's son': X is a person.
 _PERSONS_THINGS = re.compile(r"['’]s\s+(?:house|home|family|son|sons|daughter|daughters|brother|brothers|wife|car|"
@@ -220,8 +240,49 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+class Spans:
+    """Character spans kept sorted, so 'does anything overlap / contain this?' looks only at the
+    spans that start nearby: a report's cost stays linear in its mentions, however long its lists."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.items: list[tuple[int, int]] = []
+        self.longest = 0
+        self.extend(spans)
+
+    def append(self, span: tuple[int, int]) -> None:
+        insort(self.items, span)
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def extend(self, spans: Iterable[tuple[int, int]]) -> None:
+        for span in spans:
+            self.append(span)
+
+    def _near(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that start in [start - longest, end]: the only ones that can meet [start, end)."""
+        low = bisect_left(self.items, (start - self.longest, -1))
+        high = bisect_right(self.items, (end, end + self.longest + 1))
+        return self.items[low:high]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self._near(start, end))
+
+    def covers(self, position: int) -> bool:
+        return any(s <= position < e for s, e in self._near(position, position + 1))
+
+    def within(self, start: int, end: int) -> bool:
+        """Some span contains [start, end)."""
+        return any(s <= start and end <= e for s, e in self._near(start, end))
+
+    def inside(self, start: int, end: int) -> bool:
+        """Some span lies inside [start, end)."""
+        return any(start <= s and e <= end for s, e in self._near(start, end))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _inside(spans: Spans, start: int, end: int) -> bool:
+    return spans.within(start, end)
 
 
 # An opening dateline: 'ERBIL, Kurdistan Region –', 'Ebril, Kurdistan (Sputnik) –', 'NEAR YANKAJA, Iraq:'.
@@ -238,7 +299,7 @@ def _dateline_end(text: str) -> int:
 
 
 def _dateline_mention(text: str, index: GazetteerIndex, sentences: Sentences,
-                      taken: list[tuple[int, int]]) -> list[Mention]:
+                      taken: Spans) -> list[Mention]:
     """The dateline's town, even when the tables lack it or spell it otherwise ('Ebril')."""
     m = _DATELINE.match(text)
     if m is None or not _dateline_end(text):
@@ -246,7 +307,7 @@ def _dateline_mention(text: str, index: GazetteerIndex, sentences: Sentences,
     start, end = m.span("town")
     town = m.group("town")
     key = name_key(town)
-    if any(s < end and start < e for s, e in taken) or not _could_be_a_name(key) or key.split()[0] in NOT_PLACE_NAMES:
+    if taken.overlaps(start, end) or not _could_be_a_name(key) or key.split()[0] in NOT_PLACE_NAMES:
         return []
     entries = index.lookup(key) or index.variants(town, frozenset({"settlement"}))
     return [Mention(town, start, end, sentences.at(start), tuple(entries), cue="village", role="dateline")]
@@ -255,11 +316,11 @@ def _dateline_mention(text: str, index: GazetteerIndex, sentences: Sentences,
 def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> list[Mention]:
     """Every place mention in the text, in reading order."""
     tokens = tokenize(text)
-    orgs = organisation_spans(text, tokens)
+    orgs = Spans(organisation_spans(text, tokens))
     dateline = _dateline_end(text)
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    for m in ROAD.finditer(text):
+    taken = Spans()
+    for m in road_matches(text):
         entries = road_between(m.group(1), index) or tuple(index.lookup(name_key(m.group(1))))
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
         taken.append((m.start(1), m.end(1)))
@@ -267,8 +328,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     first_words = index.first_words
     while i < len(tokens):
         key = tokens[i].key
-        if (key not in first_words and key not in ARTICLES) or (taken and any(
-                s <= tokens[i].start < e for s, e in taken)):
+        if (key not in first_words and key not in ARTICLES) or (taken and taken.covers(tokens[i].start)):
             i += 1
             continue
         found = _match_at(text, tokens, i, index)
@@ -296,16 +356,32 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     mentions.extend(listed)
     taken.extend((m.start, m.end) for m in listed)
     mentions.extend(_variant_mentions(text, tokens, index, sentences, taken, orgs))
+    # mentions by serial number (insertion order kept), found by span through a sorted index
+    current = dict(enumerate(mentions))
+    by_span: dict[tuple[int, int], list[int]] = {}
+    for serial, known in current.items():
+        by_span.setdefault((known.start, known.end), []).append(serial)
+    next_serial = len(current)
+    spans = Spans(by_span)
     for cued in _cued_mentions(text, index, sentences, orgs):
-        overlapping = [m for m in mentions if m.start < cued.end and cued.start < m.end]
-        same = [m for m in overlapping if (m.start, m.end) == (cued.start, cued.end) and not m.cue]
+        near = dict.fromkeys(spans._near(cued.start, cued.end))
+        overlapping = [k for span in near for k in by_span.get(span, ()) if k in current
+                       and current[k].start < cued.end and cued.start < current[k].end]
+        same = [k for k in overlapping if (current[k].start, current[k].end) == (cued.start, cued.end)
+                and not current[k].cue]
         if same:  # a known name in a cue ('the villages of Hilwan'): it keeps its match, learns its cue
-            mentions = [replace(m, cue=cued.cue) if m in same else m for m in mentions]
-        elif all(cued.start <= m.start and m.end <= cued.end and m.end - m.start < cued.end - cued.start
-                 and m.cue != "road" for m in overlapping):
-            mentions = [m for m in mentions if m not in overlapping]
-            mentions.append(cued)
-    mentions.sort(key=lambda m: m.start)
+            for k in same:
+                current[k] = replace(current[k], cue=cued.cue)
+        elif all(cued.start <= current[k].start and current[k].end <= cued.end
+                 and current[k].end - current[k].start < cued.end - cued.start
+                 and current[k].cue != "road" for k in overlapping):
+            for k in overlapping:
+                del current[k]
+            current[next_serial] = cued
+            by_span.setdefault((cued.start, cued.end), []).append(next_serial)
+            next_serial += 1
+            spans.append((cued.start, cued.end))
+    mentions = sorted(current.values(), key=lambda m: m.start)
     return [replace(m, role=_role(text, m, mentions) if m.role != "dateline" else m.role,
                     offset_from=_offset_from(text, m, mentions)) for m in mentions]
 
@@ -315,7 +391,9 @@ def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[
     m = _LOCATED_BY.match(text, mention.end)
     if not m:
         return None
-    anchor = next((a for a in mentions if m.end() <= a.start <= m.end() + 40), None)
+    first = bisect_left(mentions, m.end(), key=lambda a: a.start)
+    anchor = next((a for a in itertools.takewhile(lambda a: a.start <= m.end() + 40, mentions[first:])
+                   if m.end() <= a.start), None)
     if anchor is None:
         return None
     km = float(m.group("distance")) * (1.609344 if m.group("unit").lower().startswith("mi") else 1.0)
@@ -328,8 +406,9 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
     """actor for a metonym ('Baghdad said', 'Erbil and Baghdad agreed', 'disputed by Baghdad and
     Erbil'); operation where the sentence reports action; mentioned otherwise."""
     after = text[mention.end:mention.end + 60]
-    follower = next((m for m in mentions if m.start >= mention.end and m.start - mention.end <= 6
-                     and text[mention.end:m.start].strip(" ,") in ("and", "&")), None)
+    first = bisect_left(mentions, mention.end, key=lambda m: m.start)
+    follower = next((m for m in itertools.takewhile(lambda m: m.start - mention.end <= 6, mentions[first:])
+                     if m.start >= mention.end and text[mention.end:m.start].strip(" ,") in ("and", "&")), None)
     if follower is not None:
         after = text[follower.end:follower.end + 60]
     before = text[max(0, mention.start - 40):mention.start]
@@ -337,9 +416,15 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
         return "mentioned"  # 'officials in Erbil said': where the speakers sit, not where the fighting was
     if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
         return "actor"
-    if OPERATION_WORDS.search(mention.sentence):
+    if _reports_action(mention.sentence):
         return "operation"
     return "mentioned"
+
+
+@lru_cache(maxsize=256)
+def _reports_action(sentence: str) -> bool:
+    """Whether a sentence reports action; asked once per sentence, not once per name in it."""
+    return OPERATION_WORDS.search(sentence) is not None
 
 
 def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int, end: int,
@@ -440,25 +525,25 @@ def _capitalised_sentence_start(text: str, token: Token) -> bool:
 
 
 def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, mentions: list[Mention],
-                   orgs: list[tuple[int, int]]) -> list[Mention]:
+                   orgs: Spans) -> list[Mention]:
     """In a list of three or more capitalised names ('In Hawija, Zab, Rashad and Abasiya') of which
     one is a known place, or that ends 'and some other areas', the names are places, even when the
     gazetteer lacks them."""
     found: list[Mention] = []
-    known = [(m.start, m.end) for m in mentions]
+    known = Spans((m.start, m.end) for m in mentions)
     for m in _NAME_LIST.finditer(text):
         listed = m.group(0)[:m.start("others") - m.start()] if m.group("others") else m.group(0)
         items = _list_items(listed, m.start())
         if len(items) < 3:
             continue
         spans = [(start, start + len(name)) for name, start in items]
-        if not m.group("others") and not any(any(s <= ks and ke <= e for ks, ke in known) for s, e in spans):
+        if not m.group("others") and not any(known.inside(s, e) for s, e in spans):
             continue  # a list is of places when it holds a known place, or ends 'and other areas'
         items = [(n, st) for n, st in items if not re.fullmatch(r"(?:and\s+)?", n)]
         spans = [(start, start + len(name)) for name, start in items]
         for (name, _), (s, e) in zip(items, spans, strict=True):
             key = name_key(name)
-            if any(ks < e and s < ke for ks, ke in known) or _inside(orgs, s, e) or not key \
+            if known.overlaps(s, e) or _inside(orgs, s, e) or not key \
                     or key in NOT_PLACE_NAMES or name.isupper() or key.split()[0] in NOT_PLACE_NAMES:
                 continue
             entries = index.lookup(key) or index.variants(name, frozenset({"settlement"}))
@@ -468,7 +553,7 @@ def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, menti
 
 
 def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sentences: Sentences,
-                      taken: list[tuple[int, int]], orgs: list[tuple[int, int]]) -> list[Mention]:
+                      taken: Spans, orgs: Spans) -> list[Mention]:
     """Spellings the tables lack ('Khaniqain', 'Kifiri'), accepted only on strong evidence: a
     capitalised word after a place preposition, not an English word, one close candidate."""
     found: list[Mention] = []
@@ -482,7 +567,7 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
             if any(not _joined(text, a, b) for a, b in itertools.pairwise(span)):
                 continue
             start, end = span[0].start, span[-1].end
-            if any(s < end and start < e for s, e in taken) or _inside(orgs, start, end):
+            if taken.overlaps(start, end) or _inside(orgs, start, end):
                 continue
             if j_next_is_name(text, tokens, i + length - 1) or index.lookup(name_key(text[start:end])):
                 continue  # a name the tables know was already accepted or rejected by the exact pass
@@ -502,12 +587,12 @@ def j_next_is_name(text: str, tokens: list[Token], j: int) -> bool:
 
 
 def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
-                     taken: list[tuple[int, int]]) -> list[Mention]:
+                     taken: Spans) -> list[Mention]:
     """'the Turkish border' names Turkey: a country adjective before border or frontier."""
     found = []
     for m in _BORDER.finditer(text):
         entries = tuple(index.lookup(name_key(DEMONYMS[m.group(1).lower()])))
-        if entries and not any(s < m.end() and m.start() < e for s, e in taken):
+        if entries and not taken.overlaps(m.start(), m.end()):
             found.append(Mention(m.group(0), m.start(), m.end(), sentences.at(m.start()), entries, cue="border"))
             taken.append((m.start(), m.end()))
     return found
@@ -537,7 +622,7 @@ def _match_at(text: str, tokens: list[Token], i: int,
 
 
 def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
-                   orgs: list[tuple[int, int]]) -> list[Mention]:
+                   orgs: Spans) -> list[Mention]:
     """Capitalised names introduced by a place cue ('the villages of X, Y and Z', 'Mount X')."""
     found: list[Mention] = []
     seen: set[tuple[int, int]] = set()
@@ -570,7 +655,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                 for name, start in _list_items(m.group(group), m.start(group), pairs=cue == "front"):
                     end = start + len(name)
                     key = name_key(name)
-                    if (start, end) in seen or any(s < end and start < e for s, e in orgs) \
+                    if (start, end) in seen or orgs.overlaps(start, end) \
                             or not _could_be_a_name(key) or _adjective_of_a_place(key, index) \
                             or _PERSONS_THINGS.match(text, end) or (cue in ("feature", "area") and _acronym(name)):
                         continue

@@ -11,6 +11,7 @@ an earlier output stays whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from opmap.publish.layers import (
     zone_layer,
 )
 from opmap.publish.operations import acled_table, operation_layer
+from opmap.publish.output_folder import replaced_as_a_set
 from opmap.publish.qgis_project import write_project
 from opmap.publish.styles import default_styles
 from opmap.publish.web_map import WIDE_AREA_KM2, write_map
@@ -126,12 +128,11 @@ class Publisher:
 
             if importlib.util.find_spec("pyarrow") is None:
                 raise OpmapError("--format parquet needs pyarrow: pip install 'opmap[parquet]'")
-        self.created = not out.exists()  # removed again if the run writes nothing
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OpmapError(f"{out}: cannot create the output folder ({exc.strerror})") from exc
-        self.out, self.zones, self.formats, self.cdn = out, zones, tuple(formats), cdn
+        # every file goes into a staging folder that replaces `out` as a set when the run is finished
+        self.target = out
+        self.folder = ExitStack()
+        staging = self.folder.enter_context(replaced_as_a_set(out))
+        self.out, self.zones, self.formats, self.cdn = staging, zones, tuple(formats), cdn
         self.map_limit = map_limit if map_limit is not None else MAP_LIMIT_REPORTS
         self.zone_frame = zone_layer(zones)
         self.reports = 0
@@ -141,16 +142,16 @@ class Publisher:
         self.operations: list[gpd.GeoDataFrame] = []
         self.distinct = DistinctPlaces()
         self.for_map: dict[str, list[gpd.GeoDataFrame]] | None = {"places": [], "areas": [], "uncertainty": []}
-        self.geojson = {name: GeoJSONStream(out / f"{name}.geojson") for name in STREAMED} \
+        self.geojson = {name: GeoJSONStream(staging / f"{name}.geojson") for name in STREAMED} \
             if "geojson" in formats else {}
-        self.gpkg = GeoPackageStream(out / "opmap.gpkg") if "gpkg" in formats or "qgis" in formats else None
+        self.gpkg = GeoPackageStream(staging / "opmap.gpkg") if "gpkg" in formats or "qgis" in formats else None
         if self.gpkg is not None:
             for name in GPKG_ORDER:  # every table made now, in this order; rows (and fields) come later
                 if name == "zones":
                     self.gpkg.add(name, self.zone_frame)
                 else:
                     self.gpkg.create(name, GEOMETRY_TYPES[name])
-        self.parquet = {name: GeoParquetStream(out / f"{name}.parquet")
+        self.parquet = {name: GeoParquetStream(staging / f"{name}.parquet")
                         for name in (*STREAMED, "reports")} if "parquet" in formats else {}
 
     def add(self, results: Sequence[ArticleResult], numbers: Sequence[int] | None = None,
@@ -217,7 +218,8 @@ class Publisher:
                 self.for_map = None
 
     def finish(self, operation_ids: Sequence[str] | None = None, control_line: dict[str, Any] | None = None,
-               progress: Callable[[str], None] | None = None) -> list[Path]:
+               progress: Callable[[str], None] | None = None,
+               area_flags: dict[tuple[str, str, float | None], str] | None = None) -> list[Path]:
         """Name the operations (one id per report of the run, in order), write the operation files,
         distinct places, styles, QGIS project and map, and rename every streamed file into place."""
         self.flush()
@@ -234,7 +236,7 @@ class Publisher:
         written: list[Path] = []
         for name in STREAMED:
             if name in self.geojson:
-                written.append(self.geojson[name].close())
+                written.append(self.geojson[name].close(area_flags if name == "areas" else None))
         if "geojson" in self.formats:
             written += [write_geojson(self.zone_frame, self.out / "zones.geojson"),
                         write_geojson(operations, self.out / "operations.geojson")]
@@ -245,6 +247,8 @@ class Publisher:
         if self.gpkg is not None:
             self.gpkg.add("distinct_places", distinct)
             self.gpkg.add("operations", operations)
+            if area_flags:
+                self.gpkg.set_flags("areas", area_flags)
             gpkg = self.gpkg.close({name: (style.qml(), style.description) for name, style in styles.items()})
             written.append(gpkg)
             if "qgis" in self.formats:
@@ -264,6 +268,9 @@ class Publisher:
             if self.for_map is not None:
                 places = _concat(self.for_map["places"], place_layer([]))
                 areas = _concat(self.for_map["areas"], area_layer([]))
+                if area_flags and len(areas):
+                    areas["flag"] = [area_flags.get((a, q, k), f) for a, q, k, f in
+                                     zip(areas["article"], areas["quote"], areas["area_km2"], areas["flag"], strict=True)]
                 uncertainty = _concat(self.for_map["uncertainty"], uncertainty_layer(area_layer([])))
                 written.append(write_map(places, areas, self.zone_frame, self.out / "map.html",
                                          operations=operations, control_line=control_line, uncertainty=uncertainty,
@@ -273,7 +280,8 @@ class Publisher:
                 written.append(write_too_large_page(self.out / "map.html", self.reports, self.map_limit, others))
         if progress:
             progress("map")
-        return written
+        self.folder.close()  # the staging folder becomes `out`
+        return [self.target / path.name for path in written]
 
     def discard(self) -> None:
         """Drop every temporary file of an unfinished run; earlier outputs stay as they were."""
@@ -283,8 +291,7 @@ class Publisher:
             parquet.discard()
         if self.gpkg is not None:
             self.gpkg.discard()
-        if self.created and not any(self.out.iterdir()):
-            self.out.rmdir()
+        self.folder.__exit__(OpmapError, OpmapError("the run did not finish"), None)  # out stays as it was
 
 
 def _concat(frames: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -300,7 +307,8 @@ def publish(results: Sequence[ArticleResult], zones: ZoneMap, out: Path,
             control_line: dict[str, Any] | None = None, cdn: bool = False,
             formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
     """Write one GeoJSON per layer, operations.csv, opmap.gpkg with default styles, opmap.qgs and
-    map.html (Leaflet and every script inlined, unless `cdn`: then from CDNs) to `out`, in one go."""
+    map.html (Leaflet and every script inlined, unless `cdn`: then from CDNs) to `out` in one go,
+    replacing the folder's earlier outputs as a set (see opmap.publish.output_folder)."""
     publisher = Publisher(zones, out, formats, cdn)
     try:
         publisher.add(results)

@@ -57,14 +57,33 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], target: Path,
     return atomic_write(target, write)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: object) -> object:
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe (OWASP's rule for
+    CSV injection); everything else is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(frame: pd.DataFrame, target: Path) -> Path:
     """A CSV table (GDAL's CSV driver): a GeoDataFrame's geometry as a WKT column first; a plain table
-    as its columns come (one of them may be a WKT string)."""
+    as its columns come (one of them may be a WKT string). Text cells that start like a formula
+    (= + - @ tab CR) are neutralised."""
+
+    safe = frame.copy()
+    geometry = safe.geometry.name if isinstance(safe, gpd.GeoDataFrame) else None
+    for column in safe.columns:
+        if column != geometry and not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralised)
+
     def write(path: Path) -> None:
-        if isinstance(frame, gpd.GeoDataFrame):
-            pyogrio.write_dataframe(frame, path, driver="CSV", GEOMETRY="AS_WKT")
+        if isinstance(safe, gpd.GeoDataFrame):
+            pyogrio.write_dataframe(safe, path, driver="CSV", GEOMETRY="AS_WKT")
         else:
-            pyogrio.write_dataframe(frame, path, driver="CSV")
+            pyogrio.write_dataframe(safe, path, driver="CSV")
 
     return atomic_write(target, write)
 
@@ -123,7 +142,12 @@ class GeoJSONStream:
         self.handle.write(text[start:end])
         self.features += len(frame)
 
-    def close(self) -> Path:
+    def close(self, flags: Mapping[tuple[str, str, float | None], str] | None = None) -> Path:
+        """Finish the file; `flags`: (article, quote, area_km2) -> the `flag` an area's row takes now
+        that every report is in (conflicting figures)."""
+        if self.features and flags:
+            self.handle.flush()
+            self._amend(flags)
         if self.features == 0:
             self.handle.close()
             self.temporary.unlink(missing_ok=True)
@@ -134,6 +158,30 @@ class GeoJSONStream:
         self.handle.close()
         os.replace(self.temporary, self.target)
         return self.target
+
+    def _amend(self, flags: Mapping[tuple[str, str, float | None], str]) -> None:
+        """Rewrite the features whose flag changed (one feature per line), the others byte for byte."""
+        import json
+
+        articles = {article for article, _, _ in flags}
+        self.handle.close()
+        amended = self.temporary.with_name(self.temporary.name + ".amended")
+        with self.temporary.open(encoding="utf-8") as source, amended.open("w", encoding="utf-8") as target:
+            for line in source:
+                body = line.rstrip("\n")
+                comma = body.endswith(",")
+                text = body[:-1] if comma else body
+                if text.startswith('{ "type": "Feature"') and any(f'"article": {json.dumps(a, ensure_ascii=False)}'
+                                                                 in text for a in articles):
+                    feature = json.loads(text)
+                    props = feature["properties"]
+                    key = (props.get("article"), props.get("quote"), props.get("area_km2"))
+                    if key in flags:
+                        props["flag"] = flags[key]
+                        text = json.dumps(feature, ensure_ascii=False)
+                target.write(text + ("," if comma else "") + ("\n" if line.endswith("\n") else ""))
+        os.replace(amended, self.temporary)
+        self.handle = self.temporary.open("a", encoding="utf-8")
 
     def discard(self) -> None:
         self.handle.close()
@@ -192,6 +240,23 @@ class GeoPackageStream:
                 db.execute(f'ALTER TABLE "{name}" ADD COLUMN "{quoted}" {sql_type}')
         db.close()
         self.fields[name].update(missing)
+
+    def set_flags(self, name: str, flags: Mapping[tuple[str, str, float | None], str]) -> None:
+        """Set the `flag` of the rows (article, quote, area_km2) now that every report is in."""
+        import sqlite3
+
+        if "flag" not in self.fields.get(name, set()):
+            return
+        with sqlite3.connect(self.temporary) as db:
+            # the GeoPackage's R-tree triggers name these SpatiaLite functions in their conditions; they
+            # act only when a geometry or fid changes, which an update of `flag` never does
+            db.create_function("ST_IsEmpty", 1, lambda _: 0)
+            for function in ("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
+                db.create_function(function, 1, lambda _: None)
+            for (article, quote, km2), flag in flags.items():
+                db.execute(f'UPDATE "{name}" SET flag = ? WHERE article = ? AND quote = ? AND area_km2 IS ?',
+                           (flag, article, quote, km2))
+        db.close()
 
     def add_table(self, name: str, frame: pd.DataFrame) -> None:
         """An attribute table without geometry (the reports' provenance)."""
