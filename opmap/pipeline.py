@@ -318,6 +318,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                     flags[(before.article.id, a.statement.quote, a.statement.area_km2)] = b.statement.flag
         if keep_results:
             summary.results = flag_conflicting_figures(summary.results, [])
+        del evidence, figures, held  # what the run kept of every report is no longer needed for publishing
         grouping = progress_bar("grouping operations", 1, "stages", show_progress)
         firsts = operation_groups(keys)
         operation_ids = [operation_id(keys[f][0], ids[f]) for f in firsts]

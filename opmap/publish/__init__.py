@@ -224,6 +224,7 @@ class Publisher:
         distinct places, styles, QGIS project and map, and rename every streamed file into place."""
         self.flush()
         operations = _concat(self.operations, operation_layer([], self.zones))
+        self.operations = []  # one copy of the operations at a time
         if operation_ids is not None and len(operations) and "operation_id" in operations.columns:
             named = operations["operation_id"].notna()  # a report with an operation of its own
             operations.loc[named, "operation_id"] = [operation_ids[i] for i in operations.loc[named, "_report"]]
