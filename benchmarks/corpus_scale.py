@@ -22,6 +22,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,7 +91,8 @@ def measure(command: list[str]) -> dict[str, float]:
     """Run `command`; wall, CPU (waited-for children) and the peak RSS summed over its process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = tempfile.TemporaryFile(mode="w+")  # not a pipe: a run with many warnings must never block on it
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
     root = psutil.Process(process.pid)
     peak = peak_main = 0
     while process.poll() is None:
@@ -103,7 +105,9 @@ def measure(command: list[str]) -> dict[str, float]:
         time.sleep(0.2)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    stderr = process.stderr.read() if process.stderr else ""
+    log.seek(0)
+    stderr = log.read()
+    log.close()
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
