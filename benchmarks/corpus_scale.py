@@ -91,7 +91,7 @@ def measure(command: list[str]) -> dict[str, float]:
     """Run `command`; wall, CPU (waited-for children) and the peak RSS summed over its process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    log = tempfile.TemporaryFile(mode="w+")  # not a pipe: a run with many warnings must never block on it
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 -- not a pipe: many warnings must never block the run
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
     root = psutil.Process(process.pid)
     peak = peak_main = 0
