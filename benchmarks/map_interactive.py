@@ -7,7 +7,7 @@ with its own id, so the map holds what a long campaign's reports hold: many repo
 places, many areas. opmap runs over them (timed, one process), then Debian's Chromium opens map.html
 with every network request blocked (tiles too) and the script measures, from navigation start:
 `ready` (every layer's data inflated and drawn), and `interactive` (a real mouse click on a place
-marker has opened its popup). It prints the figures and the map's size.
+marker has opened its popup), then the page's JS heap in use. It prints the figures and the map's size.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def measure(html: Path) -> dict[str, float]:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox",
-                                                                     "--disable-gpu"])
+                                                                     "--disable-gpu",
+                                                                     "--enable-precise-memory-info"])
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                    else route.abort())
@@ -69,13 +70,16 @@ def measure(html: Path) -> dict[str, float]:
             opmap.all.forEach(function (g) { g.eachLayer(function (l) {
                 if (l._map) { n[l.options.className] = (n[l.options.className] || 0) + 1; } }); });
             return n; }""")
+        heap = page.evaluate("() => performance.memory ? performance.memory.usedJSHeapSize / 1048576 : -1")
         browser.close()
-    return {"ready_s": ready, "interactive_s": interactive, **{f"drawn {k}": v for k, v in drawn.items()}}
+    return {"ready_s": ready, "interactive_s": interactive, "js_heap_mb": heap,
+            **{f"drawn {k}": v for k, v in drawn.items()}}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=3000)
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the opmap run (default 1)")
     beside = [up / "shared" / "corpus" / "dev" for up in (ROOT.parent, ROOT.parent.parent)]
     parser.add_argument("--corpus", type=Path, default=next((c for c in beside if c.is_dir()), beside[0]))
     args = parser.parse_args()
@@ -84,7 +88,7 @@ def main() -> int:
         reports.mkdir()
         copies(args.corpus, args.reports, reports)
         started = time.perf_counter()
-        summary = run([reports], out)
+        summary = run([reports], out, jobs=args.jobs)
         seconds = time.perf_counter() - started
         html = out / "map.html"
         print(f"{len(summary.results)} reports, {summary.n_places} place rows, {summary.n_areas} areas: "

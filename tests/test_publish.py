@@ -268,3 +268,16 @@ def test_map_is_one_offline_file_unless_cdn_is_asked(tmp_path: Path) -> None:
     found = remote.search(linked)
     assert found and "leaflet" in linked[found.start():found.start() + 120]
     assert len(linked) < len(inline) / 2
+
+
+def test_without_pyarrow_the_plain_writer_gives_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyarrow is an extra: an install without it writes through pyogrio's plain writer, byte for byte the same."""
+    import opmap.publish.files as files
+    from opmap.pipeline import EXAMPLES, run
+
+    run(EXAMPLES, tmp_path / "arrow")
+    monkeypatch.setattr(files, "USE_ARROW", False)
+    run(EXAMPLES, tmp_path / "plain")
+    for name in ("places.geojson", "areas.geojson", "operations.geojson", "uncertainty.geojson"):
+        assert (tmp_path / "arrow" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
+    assert (tmp_path / "plain" / "opmap.gpkg").stat().st_size > 0
