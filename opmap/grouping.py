@@ -11,13 +11,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from opmap.extract.dates import DayCue, unresolved_day_cues, year_from_url
-from opmap.model import Article, ArticleResult, Place
+from opmap.model import ArticleResult, Place
 from opmap.shapes import GEOD, main_place
 
 SAME_OPERATION_KM = 40.0
@@ -108,26 +108,105 @@ def _operation_places(result: ArticleResult) -> list[Place]:
             and p.precision in (1, 2) and any(r in ("operation", "mentioned") for r in p.roles)]
 
 
-def dating_evidence(result: ArticleResult) -> ArticleResult:
-    """What `infer_event_dates` reads of a dated report (its operation places, date, sides, id), without
-    its text or areas: a run keeps this much of every report until the undated ones are dated."""
-    a, op = result.article, result.operation
-    places = tuple(replace(p, quote="", surfaces=(), offsets=(), line=(), source="", zone_basis="")
-                   for p in _operation_places(result))
-    sides = replace(op, support=(), force_sizes=(), casualties=(), destroyed=(), villages_cleared=()) if op else None
-    return replace(result, places=places, areas=(), warnings=(), operation=sides,
-                   article=Article(id=a.id, text="", path="", published=a.published))
+STANDS_IN = "no day in the text: publication date"  # how a date basis begins when publication stands in
+
+
+@dataclass(frozen=True, slots=True)
+class DatedReport:
+    """What dating another report reads of a dated one: its id, event date, whether its publication date
+    stood in for the day, and its sides."""
+
+    id: str
+    event_date: dt.date
+    stands_in: bool
+    actors: tuple[str, ...]
+
+
+class DatingIndex:
+    """The dated reports of a run, indexed by operation place as they come (in run order), kept compact:
+    a `DatedReport` each, and per gazetteer entry and per cell of CELL_DEG the run positions (and
+    points) of the reports holding it. A run keeps this much of every report until the undated ones are
+    dated (`date`), however long it is."""
+
+    def __init__(self) -> None:
+        self.dated: dict[int, DatedReport] = {}
+        self.by_entry: dict[str, array[int]] = {}
+        self.by_cell: dict[tuple[int, int], tuple[array[int], array[float], array[float]]] = {}
+        self._sides: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct set of sides kept once
+
+    def add(self, result: ArticleResult, position: int) -> None:
+        """Take a report at `position` in the run (positions must grow); an undated one is left out."""
+        if result.event_date is None:
+            return
+        actors = tuple(result.operation.actors) if result.operation else ()
+        actors = self._sides.setdefault(actors, actors)
+        self.dated[position] = DatedReport(result.article.id, result.event_date,
+                                           result.date_basis.startswith(STANDS_IN), actors)
+        for p in _operation_places(result):
+            assert p.lon is not None and p.lat is not None
+            if p.entry_key:
+                holders = self.by_entry.setdefault(p.entry_key, array("q"))
+                if not holders or holders[-1] != position:
+                    holders.append(position)
+            cell = self.by_cell.setdefault(_cell(p.lon, p.lat), (array("q"), array("d"), array("d")))
+            cell[0].append(position)
+            cell[1].append(p.lon)
+            cell[2].append(p.lat)
+
+    def date(self, result: ArticleResult, position: int) -> ArticleResult:
+        """The report dated from the dated reports of its operation, as `infer_event_dates` does; a report
+        that dates itself, or that nothing dates, comes back as it was."""
+        if result.event_date is not None or result.article.published is not None:
+            return result
+        cues = unresolved_day_cues(result.article.text, result.article.title)
+        if not cues:
+            return result
+        # a weekday falls within three days of any date: only reports naming the very place support it
+        related = {same_entry: [self.dated[i] for i in self._related(result, same_entry, position)]
+                   for same_entry in (False, True)}
+        evidence = [(c, related[c.weekday is not None]) for c in cues]
+        found = _agreed_day(evidence, year_from_url(result.article.url))
+        return _dated(result, *found) if found is not None else result
+
+    def _related(self, result: ArticleResult, same_entry: bool, position: int) -> list[int]:
+        """The dated reports holding the report's most specific shared operation place (a village or
+        feature before a district or city, then the place the fewest reports hold) and sharing a side
+        with it. A place is shared by the reports naming the same gazetteer entry, or, failing those and
+        unless `same_entry`, a place within SAME_OPERATION_KM of it."""
+        best: tuple[int, int] | None = None
+        chosen: list[int] = []
+        for p in _operation_places(result):
+            assert p.lon is not None and p.lat is not None
+            holders: set[int] = set()
+            if p.entry_key and p.entry_key in self.by_entry:
+                entry = self.by_entry[p.entry_key]
+                start, end = _nearest(entry, position)
+                holders = set(entry[start:end])
+            if not holders and not same_entry:
+                row, col = _cell(p.lon, p.lat)
+                for dr in (-1, 0, 1):
+                    for dc in (-1, 0, 1):
+                        cell = self.by_cell.get((row + dr, col + dc))
+                        if cell is None:
+                            continue
+                        start, end = _nearest(cell[0], position)
+                        holders.update(i for i, lon, lat in zip(cell[0][start:end], cell[1][start:end],
+                                                                cell[2][start:end], strict=True)
+                                       if GEOD.inv(p.lon, p.lat, lon, lat)[2] <= SAME_OPERATION_KM * 1000)
+            holders = {i for i in holders if _same_sides(result, self.dated[i])}
+            key = (_specificity(p), len(holders))
+            if holders and (best is None or key < best):
+                best, chosen = key, sorted(holders)
+        return chosen
 
 
 def _cell(lon: float, lat: float) -> tuple[int, int]:
     return (math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG))
 
 
-def _implied(cue: DayCue, related: ArticleResult, year: int | None) -> dt.date | None:
+def _implied(cue: DayCue, related: DatedReport, year: int | None) -> dt.date | None:
     """The day `cue` names if it belongs to the operation `related` dates, or None when it cannot."""
-    assert related.event_date is not None
-    stands_in = related.date_basis.startswith("no day in the text: publication date")
-    day = cue.on_or_near(related.event_date, published=stands_in)
+    day = cue.on_or_near(related.event_date, published=related.stands_in)
     if day is None or (year is not None and day.year != year):
         return None
     if cue.month is not None and abs((day - related.event_date).days) > DAY_MONTH_WINDOW_DAYS:
@@ -145,46 +224,24 @@ def infer_event_dates(results: list[ArticleResult], positions: Sequence[int] | N
     a weekday falls within three days of any date, so only the very place supports it) and sharing a side
     with it. When they put the day on different dates the evidence is ambiguous and the report stays
     undated; a url's year must agree; a date a report resolved itself is never changed. Linear in the
-    reports: dated reports are indexed once by place entry and by cell, never compared pairwise, and an
-    undated report weighs only the RELATED_WINDOW holders of a place nearest it in the run (`positions`:
-    each result's place in the run, default its index), as an archive keeps a story's reports together."""
+    reports: dated reports are indexed once by place entry and by cell (`DatingIndex`), never compared
+    pairwise, and an undated report weighs only the RELATED_WINDOW holders of a place nearest it in the
+    run (`positions`: each result's distinct place in the run, default its index), as an archive keeps a
+    story's reports together."""
     where = list(positions) if positions is not None else list(range(len(results)))
-    by_entry: dict[str, list[int]] = defaultdict(list)
-    by_cell: dict[tuple[int, int], list[tuple[int, float, float]]] = defaultdict(list)
-    for i in sorted(range(len(results)), key=where.__getitem__):
-        r = results[i]
-        if r.event_date is None:
-            continue
-        for p in _operation_places(r):
-            assert p.lon is not None and p.lat is not None
-            if p.entry_key and (not by_entry[p.entry_key] or by_entry[p.entry_key][-1] != i):
-                by_entry[p.entry_key].append(i)
-            by_cell[_cell(p.lon, p.lat)].append((i, p.lon, p.lat))
-    inferred = list(results)
-    for k, r in enumerate(results):
-        if r.event_date is not None or r.article.published is not None:
-            continue
-        cues = unresolved_day_cues(r.article.text, r.article.title)
-        if not cues:
-            continue
-        # a weekday falls within three days of any date: only reports naming the very place support it
-        related = {same_entry: [results[i] for i in _related(r, results, by_entry, by_cell, same_entry,
-                                                             where[k], where)]
-                   for same_entry in (False, True)}
-        evidence = [(c, related[c.weekday is not None]) for c in cues]
-        found = _agreed_day(evidence, year_from_url(r.article.url))
-        if found is not None:
-            inferred[k] = _dated(r, *found)
-    return inferred
+    index = DatingIndex()
+    for k in sorted(range(len(results)), key=where.__getitem__):
+        index.add(results[k], where[k])
+    return [index.date(r, where[k]) for k, r in enumerate(results)]
 
 
-def _nearest(holders: list[Any], position: int, where: list[int], of: Callable[[Any], int]) -> list[Any]:
-    """The RELATED_WINDOW holders nearest `position` in the run (holders are in run order)."""
-    if len(holders) <= RELATED_WINDOW:
-        return holders
-    at = bisect.bisect_left(holders, position, key=lambda h: where[of(h)])
-    start = min(max(0, at - RELATED_WINDOW // 2), len(holders) - RELATED_WINDOW)
-    return holders[start:start + RELATED_WINDOW]
+def _nearest(positions: array[int], position: int) -> tuple[int, int]:
+    """Where the RELATED_WINDOW holders nearest `position` in the run lie in `positions` (in run order)."""
+    if len(positions) <= RELATED_WINDOW:
+        return 0, len(positions)
+    at = bisect.bisect_left(positions, position)
+    start = min(max(0, at - RELATED_WINDOW // 2), len(positions) - RELATED_WINDOW)
+    return start, start + RELATED_WINDOW
 
 
 def _specificity(place: Place) -> int:
@@ -192,47 +249,22 @@ def _specificity(place: Place) -> int:
     return 1 if place.type in ("district", "subdistrict") or place.population >= CITY_POPULATION else 0
 
 
-def _same_sides(one: ArticleResult, other: ArticleResult) -> bool:
+def _same_sides(one: ArticleResult, other: DatedReport) -> bool:
     """Whether two reports could tell one operation by who fought it: they share an actor, or one of
     them names none."""
     a = set(one.operation.actors) if one.operation else set()
-    b = set(other.operation.actors) if other.operation else set()
+    b = set(other.actors)
     return not a or not b or bool(a & b)
 
 
-def _related(result: ArticleResult, results: list[ArticleResult], by_entry: dict[str, list[int]],
-             by_cell: dict[tuple[int, int], list[tuple[int, float, float]]],
-             same_entry: bool, position: int, where: list[int]) -> list[int]:
-    """The dated reports holding the report's most specific shared operation place (a village or feature
-    before a district or city, then the place the fewest reports hold) and sharing a side with it. A place is shared by the reports
-    naming the same gazetteer entry, or, failing those and unless `same_entry`, a place within
-    SAME_OPERATION_KM of it."""
-    best: tuple[int, int] | None = None
-    chosen: list[int] = []
-    for p in _operation_places(result):
-        assert p.lon is not None and p.lat is not None
-        holders = set(_nearest(by_entry.get(p.entry_key, []), position, where, int)) if p.entry_key else set()
-        if not holders and not same_entry:
-            row, col = _cell(p.lon, p.lat)
-            holders = {i for dr in (-1, 0, 1) for dc in (-1, 0, 1)
-                       for i, lon, lat in _nearest(by_cell.get((row + dr, col + dc), []), position, where,
-                                                   lambda h: int(h[0]))
-                       if GEOD.inv(p.lon, p.lat, lon, lat)[2] <= SAME_OPERATION_KM * 1000}
-        holders = {i for i in holders if _same_sides(result, results[i])}
-        key = (_specificity(p), len(holders))
-        if holders and (best is None or key < best):
-            best, chosen = key, sorted(holders)
-    return chosen
-
-
-def _agreed_day(evidence: list[tuple[DayCue, list[ArticleResult]]],
-                year: int | None) -> tuple[dt.date, DayCue, ArticleResult] | None:
+def _agreed_day(evidence: list[tuple[DayCue, list[DatedReport]]],
+                year: int | None) -> tuple[dt.date, DayCue, DatedReport] | None:
     """The day the cues name by their related reports: a cue that falls on a related report's own event
     day first (the report names the operation's day), else the best-ranked cue any related report
     places; None when the related reports place that cue on different days."""
     for cue, related in evidence:
         for other in related:
-            if other.event_date is not None and _implied(cue, other, year) == other.event_date:
+            if _implied(cue, other, year) == other.event_date:
                 days = {_implied(cue, o, year) for o in related} - {None}
                 return (other.event_date, cue, other) if len(days) == 1 else None
     for cue, related in evidence:
@@ -243,8 +275,7 @@ def _agreed_day(evidence: list[tuple[DayCue, list[ArticleResult]]],
     return None
 
 
-def _dated(result: ArticleResult, day: dt.date, cue: DayCue, by: ArticleResult) -> ArticleResult:
-    assert by.event_date is not None
-    basis = f"inferred: '{cue.phrase}' of the operation dated {by.event_date.isoformat()} by report {by.article.id}"
+def _dated(result: ArticleResult, day: dt.date, cue: DayCue, by: DatedReport) -> ArticleResult:
+    basis = f"inferred: '{cue.phrase}' of the operation dated {by.event_date.isoformat()} by report {by.id}"
     operation = replace(result.operation, event_date=day) if result.operation else None
     return replace(result, event_date=day, date_basis=basis, operation=operation)

@@ -35,6 +35,7 @@ from opmap.reading import MAX_REPORT_BYTES, parse_published, read_articles, uniq
 from opmap.resolve import resolve
 from opmap.shapes import shape_area
 from opmap.shipped import shipped
+from opmap.spill import Spill
 from opmap.zones import ZoneMap, classify_places, infer_unlocated_zones
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ DEFAULT_OUT = Path("maps")  # where `opmap run` writes when given no --out: ./ma
 StrPath = str | os.PathLike[str]
 log = logging.getLogger(__name__)
 REPORT_BUDGET_S = 30.0  # a report still running after this long is stopped with a warning
+HELD_BATCH = 1_000  # reports held back for dating are dated and published this many at a time
 
 
 @dataclass(frozen=True)
@@ -206,14 +208,9 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
     `formats` picks the outputs (default: GeoJSON, GeoPackage, CSV, QGIS project, HTML map; 'parquet'
     adds GeoParquet). `keep_results=False` keeps only counts (`n_reports`, `n_places`, `n_areas`), for
     corpora too big to hold; `show_progress` draws progress bars on a terminal."""
-    from opmap.engines import ResourceSpec, chunked, compact, figure_evidence, make_engine, undated
-    from opmap.grouping import (
-        dating_evidence,
-        infer_event_dates,
-        operation_groups,
-        operation_id,
-        operation_point,
-    )
+    from opmap.conflicts import FigureBook
+    from opmap.engines import ResourceSpec, chunked, compact, make_engine, undated
+    from opmap.grouping import DatingIndex, operation_groups, operation_id, operation_point
     from opmap.progress import progress_bar
     from opmap.reading import count_reports
 
@@ -228,7 +225,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
     keys: list[tuple[dt.date | None, tuple[float, float] | None]] = []
     ids: list[str] = []
     n_places = n_areas = 0
-    runner = None
+    runner = held = None
     try:
         # workers first: forked after the output folder's lock was taken, they would hold it too
         runner = make_engine(engine, jobs, resources, ResourceSpec(tuple(Path(g) for g in gazetteers),
@@ -251,10 +248,10 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                     articles.append(item)  # kept until its chunk is back: the online stage may redo it
                 yield item
 
-        figures: list[ArticleResult] = []  # each report's stated areas, to find conflicting figures
-        evidence: list[ArticleResult] = []  # what a dated report tells of where, when and who (compact)
-        evidence_at: list[int] = []  # and its place in the run
-        held: dict[int, ArticleResult] = {}  # reports that cannot date themselves, published last
+        figures = FigureBook()  # each report's stated areas, to find conflicting figures (compact)
+        dating = DatingIndex()  # what a dated report tells of where, when and who (compact)
+        # reports that cannot date themselves, with their place in the run: kept on disk, published last
+        held = Spill(publisher.out if publisher is not None else None)
         for chunk, layers in runner.map_chunks(chunked(readable()), layers=publisher is not None):
             if resources.online is not None:
                 redone = [locate_online_stage(r, articles.popleft(), resources) for r in chunk]
@@ -273,17 +270,15 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
             for result in chunk:
                 summary.warnings.extend(result.warnings)
                 if result.areas and not undated(result):
-                    figures.append(figure_evidence(result))
+                    figures.add(result)
                 n_places += len(result.places)
                 n_areas += len(result.areas)
                 keep.append(not undated(result))
                 if undated(result):
-                    held[len(keys)] = result
+                    held.add((len(keys), result))
                 else:
                     numbers.append(len(keys))
-                    if result.event_date is not None:
-                        evidence.append(dating_evidence(result))
-                        evidence_at.append(len(keys))
+                    dating.add(result, len(keys))
                 keys.append((result.event_date, operation_point(result)))
                 ids.append(result.article.id)
                 if progress:
@@ -295,30 +290,32 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
             bar.update(len(chunk))
         bar.close()
         summary.counts = (len(keys), n_places, n_areas)
-        if held:  # dated by the reports of the same operation where they can be, then published
-            dated = infer_event_dates([*evidence, *held.values()], [*evidence_at, *held])[len(evidence):]
-            for number, result in zip(list(held), dated, strict=True):
-                held[number] = compact(result)
-                keys[number] = (result.event_date, operation_point(result))
-                if keep_results:
-                    summary.results[number] = held[number]
-            if publisher is not None:
-                publisher.add(list(held.values()), list(held))
+        batch: list[ArticleResult] = []
+        batch_numbers: list[int] = []
+        for i, (number, result) in enumerate(held):  # dated by the reports of the same operation, published
+            result = compact(dating.date(result, number))
+            keys[number] = (result.event_date, operation_point(result))
+            if keep_results:
+                summary.results[number] = result
+            if result.areas:  # its date is final now: its figures are compared with the same day's
+                figures.add(result)
+            batch.append(result)
+            batch_numbers.append(number)
+            if publisher is not None and (len(batch) >= HELD_BATCH or i == len(held) - 1):
+                publisher.add(batch, batch_numbers)
+            if len(batch) >= HELD_BATCH:
+                batch, batch_numbers = [], []
+        held.close()
+        del dating, batch
         if resources.online is not None:
             summary.warnings.extend(dict.fromkeys(resources.online.rejected))
         if resources.online is not None and resources.online.failed:
             summary.warnings.append(f"online geocoding ({resources.online.name}) failed: {resources.online.failed}; "
                                     "the offline answers stand")
-        if held:  # their dates are final now: their figures are compared with the same day's
-            figures += [figure_evidence(r) for r in held.values() if r.areas]
-        flags = {}  # (article, quote, area_km2) -> flag, for areas whose figure another report contradicts
-        for before, after in zip(figures, flag_conflicting_figures(figures, summary.warnings), strict=True):
-            for a, b in zip(before.areas, after.areas, strict=True):
-                if a.statement.flag != b.statement.flag:
-                    flags[(before.article.id, a.statement.quote, a.statement.area_km2)] = b.statement.flag
+        flags = figures.flags(summary.warnings)  # (article, quote, area_km2) -> flag of a contradicted figure
         if keep_results:
             summary.results = flag_conflicting_figures(summary.results, [])
-        del evidence, figures, held  # what the run kept of every report is no longer needed for publishing
+        del figures  # what the run kept of every report is no longer needed for publishing
         grouping = progress_bar("grouping operations", 1, "stages", show_progress)
         firsts = operation_groups(keys)
         operation_ids = [operation_id(keys[f][0], ids[f]) for f in firsts]
@@ -337,6 +334,8 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
             publishing.close()
             publisher = None
     finally:
+        if held is not None:
+            held.close()
         if runner is not None:
             runner.close()
         if publisher is not None:
