@@ -122,3 +122,44 @@ def test_the_map_past_its_size_points_to_the_geopackage(tmp_path: Path, monkeypa
     run([EXAMPLES], tmp_path)
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
     assert "Too large for one web map" in page and 'href="opmap.gpkg"' in page and "leaflet" not in page.lower()
+
+
+def test_files_written_chunk_by_chunk_hold_the_layers_built_whole(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run keeps little of each report: operation rows wait on disk for their ids, reports held back
+    for dating wait on disk, places are summed compactly. Its files must still hold what the layers
+    built at once from every result hold (`RunResult.layers`, written whole); only the order differs,
+    as reports held back for dating are written last."""
+    import pandas as pd
+    import pyogrio
+
+    import opmap.engines
+    import opmap.pipeline
+    import opmap.publish
+    from opmap.publish.files import write_csv, write_geojson, write_geopackage
+    from opmap.publish.operations import acled_table
+
+    def rows(frame: pd.DataFrame) -> list[str]:  # each row as text, '; '-joined lists sorted, in sorted order
+        return sorted(json.dumps({k: "; ".join(sorted(v.split("; "))) if isinstance(v, str) and "; " in v else
+                                  str(v) for k, v in row.items()}, sort_keys=True)
+                      for row in frame.to_dict("records"))
+
+    monkeypatch.setattr(opmap.engines, "CHUNK_REPORTS", 3)
+    monkeypatch.setattr(opmap.publish, "FLUSH_REPORTS", 2)
+    monkeypatch.setattr(opmap.pipeline, "HELD_BATCH", 2)
+    streamed, whole = tmp_path / "streamed", tmp_path / "whole"
+    summary = run(CORPUS, streamed, jobs=1)
+    layers = summary.layers()
+    assert len(layers["operations"]) > 2 and len(layers["distinct_places"]) > 2
+    whole.mkdir()
+    for name in LAYERS:
+        write_geojson(layers[name], whole / f"{name}.geojson")
+    for name, found in features(streamed).items():
+        assert sorted(map(json.dumps, found)) == sorted(map(json.dumps, features(whole)[name])), name
+    write_csv(acled_table(layers["operations"]), whole / "operations.csv")
+    assert rows(table(streamed / "operations.csv")) == rows(table(whole / "operations.csv"))  # type: ignore[arg-type]
+    write_geopackage({"distinct_places": layers["distinct_places"], "operations": layers["operations"]},
+                     whole / "opmap.gpkg")
+    for name in ("distinct_places", "operations"):
+        one, other = (pyogrio.read_dataframe(folder / "opmap.gpkg", layer=name) for folder in (streamed, whole))
+        assert list(one.columns) == list(other.columns) and rows(one) == rows(other), name

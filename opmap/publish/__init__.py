@@ -10,8 +10,10 @@ an earlier output stays whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,10 @@ import shapely
 from opmap.errors import OpmapError
 from opmap.model import ArticleResult
 from opmap.publish.files import (
+    CSVStream,
     GeoJSONStream,
     GeoPackageStream,
     GeoParquetStream,
-    write_csv,
     write_geojson,
     write_too_large_page,
 )
@@ -39,11 +41,12 @@ from opmap.publish.layers import (
     without_provenance,
     zone_layer,
 )
-from opmap.publish.operations import acled_table, operation_layer
+from opmap.publish.operations import DISPUTE_COLUMNS, acled_table, disputes, event_numbers, operation_layer
 from opmap.publish.output_folder import replaced_as_a_set
 from opmap.publish.qgis_project import write_project
 from opmap.publish.styles import default_styles
 from opmap.publish.web_map import WIDE_AREA_KM2, write_map
+from opmap.spill import Spill
 from opmap.zones import ZoneMap
 
 GPKG_ORDER = ("zones", "places", "distinct_places", "areas", "operations", "uncertainty")
@@ -70,19 +73,21 @@ def build_layers(results: Sequence[ArticleResult], zones: ZoneMap) -> dict[str, 
             "operations": operation_layer(results, zones), "uncertainty": uncertainty_layer(areas)}
 
 
-def reported_extent(layers: dict[str, gpd.GeoDataFrame],
-                    area_bounds: Sequence[float] | None = None) -> tuple[float, float, float, float] | None:
+def reported_extent(layers: dict[str, gpd.GeoDataFrame], area_bounds: Sequence[float] | None = None,
+                    operation_bounds: Sequence[float] | None = None) -> tuple[float, float, float, float] | None:
     """West, south, east, north of what was reported: the areas (but campaign-scale figures) and the
     operations in Iraq's zones, else the places there (a country's or a river's representative point
-    would stretch the view). `area_bounds`: the bounds of areas already written (a run published in chunks)."""
+    would stretch the view). `area_bounds`, `operation_bounds`: the bounds of the areas and of the
+    operations in Iraq's zones already written (a run published in chunks)."""
     areas, operations = layers["areas"], layers["operations"]
     if len(areas) and "area_km2" in areas.columns:
         areas = areas[~(areas["area_km2"].astype(float) > WIDE_AREA_KM2)]
     if len(operations):
         operations = operations[operations["zone"].isin(IN_IRAQ)]
     shapes = [g for frame in (areas, operations) for g in frame.geometry if g is not None and not g.is_empty]
-    if area_bounds is not None:
-        shapes.append(shapely.box(*area_bounds))
+    for bounds in (area_bounds, operation_bounds):
+        if bounds is not None:
+            shapes.append(shapely.box(*bounds))
     if not shapes:
         places = layers["distinct_places"]
         shapes = [g for g, zone in zip(places.geometry, places["shown_as"], strict=True)
@@ -139,7 +144,8 @@ class Publisher:
         self.pending: list[dict[str, Any]] = []
         self.pending_reports = 0
         self.area_bounds: list[float] | None = None
-        self.operations: list[gpd.GeoDataFrame] = []
+        # operation rows wait on disk for their operation ids (known once every report is in)
+        self.operations = Spill(staging)
         self.distinct = DistinctPlaces()
         self.for_map: dict[str, list[gpd.GeoDataFrame]] | None = {"places": [], "areas": [], "uncertainty": []}
         self.geojson = {name: GeoJSONStream(staging / f"{name}.geojson") for name in STREAMED} \
@@ -189,7 +195,9 @@ class Publisher:
         areas = _concat([c["areas"] for c in chunks], chunks[0]["areas"])
         layers = {"places": places, "areas": areas,
                   "uncertainty": _concat([c["uncertainty"] for c in chunks], chunks[0]["uncertainty"])}
-        self.operations.append(_concat([c["operations"] for c in chunks], chunks[0]["operations"]))
+        operations = _concat([c["operations"] for c in chunks], chunks[0]["operations"])
+        if len(operations):
+            self.operations.add(operations)
         self.distinct.add(places)
         reports = pd.concat([c["reports"] for c in chunks], ignore_index=True)
         n_reports = len(reports)
@@ -223,38 +231,36 @@ class Publisher:
         """Name the operations (one id per report of the run, in order), write the operation files,
         distinct places, styles, QGIS project and map, and rename every streamed file into place."""
         self.flush()
-        operations = _concat(self.operations, operation_layer([], self.zones))
-        self.operations = []  # one copy of the operations at a time
-        if operation_ids is not None and len(operations) and "operation_id" in operations.columns:
-            named = operations["operation_id"].notna()  # a report with an operation of its own
-            operations.loc[named, "operation_id"] = [operation_ids[i] for i in operations.loc[named, "_report"]]
-        operations = operations.drop(columns=["_report"], errors="ignore")
+        run = self._operations_of_the_run(operation_ids)
+        operations = _OperationWriters(self, operation_ids, run)
         distinct = self.distinct.frame()
-        empty = operations.iloc[:0]  # the styles of streamed layers need only their names
-        layers = {"zones": self.zone_frame, "operations": operations, "distinct_places": distinct,
+        empty = operation_layer([], self.zones).iloc[:0]  # the styles of streamed layers need only their names
+        dated = pd.DataFrame({"event_date": sorted(run.dates)})  # what the operations' style reads
+        layers = {"zones": self.zone_frame, "operations": dated, "distinct_places": distinct,
                   "places": empty, "areas": empty, "uncertainty": empty}
         styles = default_styles(layers)
         written: list[Path] = []
         for name in STREAMED:
             if name in self.geojson:
                 written.append(self.geojson[name].close(area_flags if name == "areas" else None))
-        if "geojson" in self.formats:
-            written += [write_geojson(self.zone_frame, self.out / "zones.geojson"),
-                        write_geojson(operations, self.out / "operations.geojson")]
-        if progress:
-            progress("geojson")
-        if "csv" in self.formats:
-            written.append(write_csv(acled_table(operations), self.out / "operations.csv"))
         if self.gpkg is not None:
             self.gpkg.add("distinct_places", distinct)
-            self.gpkg.add("operations", operations)
+        files = operations.write()  # format -> the operation file written
+        self.operations.close()
+        if "geojson" in self.formats:
+            written += [write_geojson(self.zone_frame, self.out / "zones.geojson"), files["geojson"]]
+        if "csv" in files:
+            written.append(files["csv"])
+        if progress:
+            progress("geojson")
+        if self.gpkg is not None:
             if area_flags:
                 self.gpkg.set_flags("areas", area_flags)
             gpkg = self.gpkg.close({name: (style.qml(), style.description) for name, style in styles.items()})
             written.append(gpkg)
             if "qgis" in self.formats:
-                extent = reported_extent({"areas": empty, "operations": operations, "distinct_places": distinct},
-                                         self.area_bounds)
+                extent = reported_extent({"areas": empty, "operations": empty, "distinct_places": distinct},
+                                         self.area_bounds, run.bounds)
                 written.append(write_project(self.out / "opmap.qgs", gpkg, PROJECT_ORDER, styles, extent,
                                              PROJECT_HIDDEN))
         if progress:
@@ -262,7 +268,7 @@ class Publisher:
         if self.parquet:
             for parquet in self.parquet.values():
                 written.append(parquet.close())
-            written.append(GeoParquetStream(self.out / "operations.parquet").write_whole(operations))
+            written.append(files["parquet"])
             written.append(GeoParquetStream(self.out / "distinct_places.parquet").write_whole(distinct))
             written.append(GeoParquetStream(self.out / "zones.parquet").write_whole(self.zone_frame))
         if "html" in self.formats:
@@ -274,8 +280,8 @@ class Publisher:
                                      zip(areas["article"], areas["quote"], areas["area_km2"], areas["flag"], strict=True)]
                 uncertainty = _concat(self.for_map["uncertainty"], uncertainty_layer(area_layer([])))
                 written.append(write_map(places, areas, self.zone_frame, self.out / "map.html",
-                                         operations=operations, control_line=control_line, uncertainty=uncertainty,
-                                         distinct_places=distinct, cdn=self.cdn))
+                                         operations=_concat(operations.for_map, empty), control_line=control_line,
+                                         uncertainty=uncertainty, distinct_places=distinct, cdn=self.cdn))
             else:
                 others = [f for f in ("opmap.gpkg", "opmap.qgs", "places.parquet") if (self.out / f).exists()]
                 written.append(write_too_large_page(self.out / "map.html", self.reports, self.map_limit, others))
@@ -284,8 +290,37 @@ class Publisher:
         self.folder.close()  # the staging folder becomes `out`
         return [self.target / path.name for path in written]
 
+    def _operations_of_the_run(self, operation_ids: Sequence[str] | None) -> OperationsOfTheRun:
+        """What the operation files need of every operation before any is written (a first pass over
+        the spilled rows)."""
+        run = OperationsOfTheRun()
+        disputed = []
+        for chunk in self._named_operations(operation_ids):
+            run.articles.update(str(a) for a in chunk["article"])
+            run.dates.update(d for d in chunk["event_date"] if isinstance(d, str))
+            disputed.append(chunk[[c for c in DISPUTE_COLUMNS if c in chunk.columns]])
+            in_iraq = chunk[chunk["zone"].isin(IN_IRAQ)]
+            if len(in_iraq):
+                b = [float(v) for v in in_iraq.geometry.total_bounds]
+                run.bounds = b if run.bounds is None else [
+                    min(run.bounds[0], b[0]), min(run.bounds[1], b[1]),
+                    max(run.bounds[2], b[2]), max(run.bounds[3], b[3])]
+        if disputed:
+            run.disputed = disputes(pd.concat(disputed, ignore_index=True))
+        return run
+
+    def _named_operations(self, operation_ids: Sequence[str] | None) -> Iterator[gpd.GeoDataFrame]:
+        """The spilled operation rows, chunk by chunk, each named (one id per report of the run, in order)."""
+        for chunk in self.operations:
+            if operation_ids is not None and "operation_id" in chunk.columns:
+                named = chunk["operation_id"].notna()  # a report with an operation of its own
+                if named.any():
+                    chunk.loc[named, "operation_id"] = [operation_ids[i] for i in chunk.loc[named, "_report"]]
+            yield chunk.drop(columns=["_report"], errors="ignore")
+
     def discard(self) -> None:
         """Drop every temporary file of an unfinished run; earlier outputs stay as they were."""
+        self.operations.close()
         for stream in self.geojson.values():
             stream.discard()
         for parquet in self.parquet.values():
@@ -293,6 +328,68 @@ class Publisher:
         if self.gpkg is not None:
             self.gpkg.discard()
         self.folder.__exit__(OpmapError, OpmapError("the run did not finish"), None)  # out stays as it was
+
+
+@dataclass
+class OperationsOfTheRun:
+    """What the operation files read of every operation of a run: report ids (their ACLED event ids),
+    event days (the style's classes), the figures reports of one operation disagree on, the bounds of
+    the operations in Iraq's zones."""
+
+    articles: set[str] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)
+    disputed: dict[str, str] = field(default_factory=dict)
+    bounds: list[float] | None = None
+
+
+class _OperationWriters:
+    """The operation rows written chunk by chunk to every operation file the run asked for."""
+
+    def __init__(self, publisher: Publisher, operation_ids: Sequence[str] | None, run: OperationsOfTheRun) -> None:
+        self.publisher, self.operation_ids, self.run = publisher, operation_ids, run
+        self.for_map: list[gpd.GeoDataFrame] = []  # kept only for a map, which holds a bounded number
+
+    def write(self) -> dict[str, Path]:
+        p = self.publisher
+        event_id, stamp = event_numbers(self.run.articles), int(time.time())
+        geojson = GeoJSONStream(p.out / "operations.geojson") if "geojson" in p.formats else None
+        csv = CSVStream(p.out / "operations.csv") if "csv" in p.formats else None
+        parquet = GeoParquetStream(p.out / "operations.parquet") if p.parquet else None
+        chunks = 0
+        try:
+            for chunk in p._named_operations(self.operation_ids):
+                chunks += 1
+                if geojson is not None:
+                    geojson.add(chunk)
+                if csv is not None:
+                    csv.add(acled_table(chunk, event_id, self.run.disputed, stamp))
+                if p.gpkg is not None:
+                    p.gpkg.add("operations", chunk)
+                if parquet is not None:
+                    parquet.add(chunk)
+                if p.for_map is not None and "html" in p.formats:
+                    self.for_map.append(chunk)
+            if not chunks:  # no operations: the files hold none, with their fields
+                empty = operation_layer([], p.zones)
+                if csv is not None:
+                    csv.add(acled_table(empty))
+                if parquet is not None:
+                    parquet.add(empty)
+                if p.gpkg is not None:
+                    p.gpkg.add("operations", empty)
+            written = {}
+            if geojson is not None:
+                written["geojson"] = geojson.close()
+            if csv is not None:
+                written["csv"] = csv.close()
+            if parquet is not None:
+                written["parquet"] = parquet.close()
+            return written
+        except BaseException:
+            for stream in (geojson, csv, parquet):
+                if stream is not None:
+                    stream.discard()
+            raise
 
 
 def _concat(frames: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -78,19 +78,59 @@ def write_csv(frame: pd.DataFrame, target: Path) -> Path:
     as its columns come (one of them may be a WKT string). Text cells that start like a formula
     (= + - @ tab CR) are neutralised."""
 
+    safe = _csv_safe(frame)
+    return atomic_write(target, lambda path: _write_csv(safe, path))
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     geometry = safe.geometry.name if isinstance(safe, gpd.GeoDataFrame) else None
     for column in safe.columns:
         if column != geometry and not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(neutralised)
+    return safe
 
-    def write(path: Path) -> None:
-        if isinstance(safe, gpd.GeoDataFrame):
-            pyogrio.write_dataframe(safe, path, driver="CSV", GEOMETRY="AS_WKT")
-        else:
-            pyogrio.write_dataframe(safe, path, driver="CSV")
 
-    return atomic_write(target, write)
+def _write_csv(safe: pd.DataFrame, path: Path) -> None:
+    if isinstance(safe, gpd.GeoDataFrame):
+        pyogrio.write_dataframe(safe, path, driver="CSV", GEOMETRY="AS_WKT")
+    else:
+        pyogrio.write_dataframe(safe, path, driver="CSV")
+
+
+class CSVStream:
+    """A CSV table (as `write_csv` writes it) grown chunk by chunk: GDAL writes each chunk, whose rows
+    are appended under the first chunk's header to one temporary file, renamed over the target on
+    `close`. Every chunk must have the same columns."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temporary = _temporary_beside(target)
+        self.scratch = _temporary_beside(target)
+        self.handle = self.temporary.open("w", encoding="utf-8", newline="")
+        self.rows = 0
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if not len(frame) and self.rows:
+            return
+        _write_csv(_csv_safe(frame), self.scratch)
+        with self.scratch.open(encoding="utf-8", newline="") as written:
+            text = written.read()
+        self.scratch.unlink(missing_ok=True)
+        if self.rows or self.handle.tell():
+            text = text[text.index("\n") + 1:] if "\n" in text else ""  # the header is written once
+        self.handle.write(text)
+        self.rows += len(frame)
+
+    def close(self) -> Path:
+        self.handle.close()
+        os.replace(self.temporary, self.target)
+        return self.target
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.temporary.unlink(missing_ok=True)
+        self.scratch.unlink(missing_ok=True)
 
 
 def add_layer_styles(path: Path, styles: Mapping[str, tuple[str, str]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ CRS = "EPSG:4326"
 # the layers never meets pandas' NA.
 NUMBERS = {"precision": "float64", "area_km2": "float64", "range_min_km2": "float64", "range_max_km2": "float64",
            "distance_km": "float64", "uncertainty_m": "float64", "event_year": "float64",
-           "total_area_km2": "float64", "fatalities": "float64"}
+           "total_area_km2": "float64", "fatalities": "float64", "inter1": "float64", "inter2": "float64"}
 # Provenance of a report: in GeoJSON on every row (self-contained); in GeoPackage and GeoParquet once,
 # in the `reports` table, joined by `article`.
 REPORT_COLUMNS = ("article", "title", "source", "url", "published", "event_date", "date_basis")
@@ -94,10 +95,15 @@ def shown_as(zone: str, country: str, kind: str) -> str:
 
 class DistinctPlaces:
     """`distinct_place_layer` built chunk by chunk: one entry per (name, point to 5 decimals), with the
-    reports, titles and dates that name it, so a corpus of any size is summed without keeping its rows."""
+    reports, titles and dates that name it, so a corpus of any size is summed without keeping its rows.
+    Kept compact: each report's id once (its rows come together, and a report comes once), its title
+    as a number, and per place the numbers of the reports naming it."""
 
     def __init__(self) -> None:
         self.groups: dict[tuple[str, float, float], dict[str, Any]] = {}
+        self.articles: list[str] = []  # every report with a located place, in the order they came
+        self.title_of = array("q")  # each report's title, as a number in `titles` (-1: its id stands in)
+        self.titles: dict[str, int] = {}
 
     def add(self, places: gpd.GeoDataFrame) -> DistinctPlaces:
         if not len(places):
@@ -109,36 +115,49 @@ class DistinctPlaces:
         wanted = [c for c in ("name", "type", "zone", "shown_as", "precision", "article", "title", "event_date",
                               "geometry") if c in located.columns]
         for record, x, y in zip(located[wanted].to_dict("records"), xs, ys, strict=True):
+            article = str(record["article"])
+            if not self.articles or self.articles[-1] != article:  # a report's rows come together
+                self.articles.append(article)
+                title = record.get("title")
+                self.title_of.append(self.titles.setdefault(str(title), len(self.titles)) if title else -1)
+            number = len(self.articles) - 1
             key = (record["name"], x, y)
             group = self.groups.get(key)
             if group is None:
-                group = self.groups[key] = {"first": record, "articles": {}, "titles": {}, "dates": [],
-                                            "precisions": []}
-            group["articles"][str(record["article"])] = None
-            group["titles"][str(record.get("title") or record["article"])] = None
-            if record.get("event_date"):
+                group = self.groups[key] = {"first": record, "reports": array("q"), "dates": [], "precision": None}
+            if not group["reports"] or group["reports"][-1] != number:
+                group["reports"].append(number)
+            if _given(record.get("event_date")):  # a missing date is NaN where a chunk has some dates
                 date = str(record["event_date"])
                 dates = group["dates"]
                 group["dates"] = [min(dates[0], date), max(dates[1], date)] if dates else [date, date]
             precision = record.get("precision")
             if pd.notna(precision) and precision:  # neither missing nor 0
-                group["precisions"].append(int(precision))
+                group["precision"] = int(precision) if group["precision"] is None else \
+                    min(group["precision"], int(precision))
         return self
 
     def frame(self) -> gpd.GeoDataFrame:
         if not self.groups:
             return _empty(DISTINCT_COLUMNS)
+        titles = list(self.titles)
         rows, points = [], []
         for (name, _, _), group in self.groups.items():
-            first, dates, precisions = group["first"], group["dates"], group["precisions"]
+            first, dates, reports = group["first"], group["dates"], group["reports"]
             rows.append({"name": name, "type": first.get("type"), "zone": first.get("zone"),
                          "shown_as": first.get("shown_as") or first.get("zone"),
-                         "precision": min(precisions) if precisions else None, "n_reports": len(group["articles"]),
-                         "titles": list(group["titles"]), "articles": list(group["articles"]),
+                         "precision": group["precision"], "n_reports": len(reports),
+                         "titles": list(dict.fromkeys(titles[self.title_of[i]] if self.title_of[i] >= 0
+                                                      else self.articles[i] for i in reports)),
+                         "articles": [self.articles[i] for i in reports],
                          "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None,
                          "event_date": dates[0] if dates else None})
             points.append(first["geometry"])
         return gpd.GeoDataFrame(rows, geometry=points, crs=CRS)
+
+
+def _given(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 def distinct_place_layer(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

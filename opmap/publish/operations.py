@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +119,17 @@ def _interaction(inter1: int | None, inter2: int | None) -> str:
     return f"{low}{high}"
 
 
+# The operations layer's columns, in order: every chunk of a run has them all, typed alike (a chunk
+# where no report tells who fought still has the ACLED fields), so chunks written one by one give
+# the same table as the whole layer written at once.
+OPERATION_COLUMNS = ("article", "title", "source", "url", "event_date", "event_year", "location", "basis",
+                     "precision", "n_areas", "total_area_km2", "zone", "notes", "date_basis", "country_code",
+                     "operation_id", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
+                     "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "actors",
+                     "supported_by", "force_size", "force_by_actor", "casualties", "fatalities", "destroyed",
+                     "villages_cleared")
+
+
 def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap,
                     numbers: Sequence[int] | None = None) -> gpd.GeoDataFrame:
     """The `operations` layer: points with date, report, size and zone. With `numbers` (each result's
@@ -141,7 +152,11 @@ def operation_layer(results: Sequence[ArticleResult], zones: ZoneMap,
         frame = gpd.GeoDataFrame({c: [] for c in ("article", "event_date", "event_year", "zone")}, geometry=[],
                                  crs=CRS)
     else:
-        frame = typed(gpd.GeoDataFrame(rows, geometry=points, crs=CRS))
+        frame = gpd.GeoDataFrame(rows, geometry=points, crs=CRS)
+        for column in OPERATION_COLUMNS:
+            if column not in frame.columns:
+                frame[column] = None
+        frame = typed(frame[[*OPERATION_COLUMNS, "geometry"]])
     if numbers is not None:
         frame["_report"] = pd.Series(kept, dtype="int64", index=frame.index)
     return frame
@@ -190,15 +205,24 @@ def time_precision(date_basis: str) -> int:
 def event_ids(articles: Sequence[str]) -> list[str]:
     """'IRQ' + a number derived from the report's id: the same report gets the same id on every run,
     whatever else the run holds (clashes resolved in the order of the ids, so still reproducible)."""
+    numbers = event_numbers(articles)
+    return [numbers[a] for a in articles]
+
+
+def event_numbers(articles: Iterable[str]) -> dict[str, str]:
+    """Report id -> its ACLED event id (`event_ids`), for every report of a run."""
     taken: set[int] = set()
-    numbers: dict[str, int] = {}
+    numbers: dict[str, str] = {}
     for article in sorted(set(articles)):
         number = int(hashlib.sha1(article.encode("utf-8")).hexdigest()[:12], 16) % 90_000_000 + 10_000_000
         while number in taken:
             number += 1
         taken.add(number)
-        numbers[article] = number
-    return [f"IRQ{numbers[a]}" for a in articles]
+        numbers[article] = f"IRQ{number}"
+    return numbers
+
+
+DISPUTE_COLUMNS = ("operation_id", "article", *(c for c, _ in COMPARED_FIGURES), "force_by_actor")
 
 
 def disputed_figures(operations: gpd.GeoDataFrame) -> list[str]:
@@ -206,7 +230,16 @@ def disputed_figures(operations: gpd.GeoDataFrame) -> list[str]:
     ('fatalities: 20 (report-a) / 25 (report-b)'); empty when they agree or only one report tells."""
     if not len(operations) or "operation_id" not in operations.columns:
         return [""] * len(operations)
+    notes = disputes(operations)
+    return [notes.get(str(o), "") for o in operations["operation_id"]]
+
+
+def disputes(operations: pd.DataFrame) -> dict[str, str]:
+    """Operation id -> the figures its reports disagree on (`disputed_figures`), from the operations'
+    DISPUTE_COLUMNS (the rest is not read)."""
     notes: dict[str, str] = {}
+    if not len(operations) or "operation_id" not in operations.columns:
+        return notes
     for op_id, group in operations.groupby("operation_id", sort=False):
         if len(group) < 2:
             continue
@@ -233,16 +266,19 @@ def disputed_figures(operations: gpd.GeoDataFrame) -> list[str]:
                     found.append(f"{actor} force size: " + " / ".join(f"{v:g} ({a})" for a, v in values))
         if found:
             notes[str(op_id)] = "; ".join(found)
-    return [notes.get(str(o), "") for o in operations["operation_id"]]
+    return notes
 
 
 def _figure_text(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def acled_table(operations: gpd.GeoDataFrame) -> pd.DataFrame:
+def acled_table(operations: gpd.GeoDataFrame, event_id: dict[str, str] | None = None,
+                disputed: dict[str, str] | None = None, stamp: int | None = None) -> pd.DataFrame:
     """The operations as ACLED rows (its 31 columns first, in order), then opmap's columns, the point
-    as WKT last."""
+    as WKT last. A run writing its operations chunk by chunk passes what is the run's, not the
+    chunk's: `event_id` (`event_numbers` of every report), `disputed` (`disputes` of every operation)
+    and the `stamp` of the export."""
     from opmap.publish.admin_areas import admin_table
 
     n = len(operations)
@@ -261,9 +297,10 @@ def acled_table(operations: gpd.GeoDataFrame) -> pd.DataFrame:
     dates = column("event_date")
     fatalities = [int(v) if v != "" else 0 for v in column("fatalities")]
     forces = column("force_size")
-    stamp = int(time.time())
+    stamp = stamp if stamp is not None else int(time.time())
+    articles = [str(a) for a in operations["article"]]
     frame = pd.DataFrame({
-        "event_id_cnty": event_ids([str(a) for a in operations["article"]]),
+        "event_id_cnty": [event_id[a] for a in articles] if event_id is not None else event_ids(articles),
         "event_date": dates, "year": [int(str(d)[:4]) if d else None for d in dates],
         "time_precision": [time_precision(str(b)) for b in column("date_basis")],
         "disorder_type": column("disorder_type", "Strategic developments"),
@@ -286,7 +323,8 @@ def acled_table(operations: gpd.GeoDataFrame) -> pd.DataFrame:
     for name in ("operation_id", "article", "title", "url", "zone", "n_areas", "total_area_km2", "actors",
                  "supported_by", "force_size", "casualties", "destroyed", "villages_cleared", "date_basis"):
         frame[name] = column(name, None if name in ("n_areas", "total_area_km2") else "")
-    frame["figures_disputed"] = disputed_figures(operations)
+    frame["figures_disputed"] = disputed_figures(operations) if disputed is None else \
+        [disputed.get(str(o), "") for o in column("operation_id")]
     for level in ("admin1", "admin2", "admin3"):
         frame[f"{level}_pcode"] = [getattr(a, f"{level}_pcode") if a else "" for a in admins]
     frame["WKT"] = shapely.to_wkt(operations.geometry.to_numpy(), rounding_precision=6)
