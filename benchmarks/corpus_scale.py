@@ -130,6 +130,7 @@ def main() -> int:
     print("| reports | run | wall s | CPU s | CPU ms/report | peak RSS MiB (tree) | of which main | outputs MB "
           "| load before |")
     print("|---|---|---|---|---|---|---|---|---|")
+    main_peaks: dict[str, dict[int, float]] = {}  # run -> reports -> the main process's peak RSS
     for n, label, flags in cases:
         reports = make_corpus(corpus, n, args.work)
         out = args.work / f"out-{n}-{'-'.join(flags).strip('-').replace('--', '')}"
@@ -142,6 +143,12 @@ def main() -> int:
         print(f"| {n:,} | {label} | {m['wall']:.1f} | {m['cpu']:.1f} | {1000 * m['cpu'] / n:.2f} | "
               f"{m['peak_mb']:.0f} | {m['main_mb']:.0f} | {sum(s for _, s in sizes) / 1e6:.1f} | {load:.2f} |", flush=True)
         print("    " + ", ".join(f"{name} {size / 1e6:.1f}" for name, size in sizes), flush=True)
+        main_peaks.setdefault(label, {})[n] = m["main_mb"]
+    for label, peaks in main_peaks.items():  # memory bounded by a chunk: flat from the smallest to the largest
+        if len(peaks) > 1:
+            low, high = min(peaks), max(peaks)
+            print(f"main-process peak RSS ({label}): {peaks[high]:.0f} MiB at {high:,} reports / {peaks[low]:.0f} MiB "
+                  f"at {low:,} = {peaks[high] / peaks[low]:.2f}x")
     return 0
 
 
