@@ -253,3 +253,20 @@ def test_an_organisations_facility_is_not_a_place_name(text: str, resources: Res
 
 def test_a_village_elder_is_a_person(resources: Resources) -> None:
     assert surfaces("Ahmed Karim, a village elder, said the road was mined.", resources) == []
+
+
+def test_a_name_introduced_by_a_cue_counts_wherever_the_report_repeats_it(resources: Resources) -> None:
+    text = ("Gunmen raided the village of Qara Tappa Saghir on Friday. Two shepherds from Qara Tappa Saghir "
+            "were wounded, and police later left Qara Tappa Saghir for the district centre.")
+    assert surfaces(text, resources).count("Qara Tappa Saghir") == 3
+
+
+def test_a_repeat_is_a_whole_name_and_not_part_of_another(resources: Resources) -> None:
+    text = ("Troops searched the village of Gulzewa. The Gulzewa Brigade denied it; Gulzewai families and "
+            "the Gulzewa Bridge stayed calm, said Gulzewa's mayor.")
+    assert surfaces(text, resources).count("Gulzewa") == 2  # the cued one and the mayor's village
+
+
+def test_no_repeat_without_a_cue(resources: Resources) -> None:
+    text = "Dilan Brusk said patrols went out. Brusk added that the roads were quiet."
+    assert "Brusk" not in surfaces(text, resources)

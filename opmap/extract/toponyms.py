@@ -382,8 +382,40 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             next_serial += 1
             spans.append((cued.start, cued.end))
     mentions = sorted(current.values(), key=lambda m: m.start)
+    mentions = _with_repeated_mentions(text, mentions, sentences, orgs)
     return [replace(m, role=_role(text, m, mentions) if m.role != "dateline" else m.role,
                     offset_from=_offset_from(text, m, mentions)) for m in mentions]
+
+
+def _with_repeated_mentions(text: str, mentions: list[Mention], sentences: Sentences,
+                            orgs: Spans) -> list[Mention]:
+    """A name the report introduced with a cue and the tables lack ('the village of Kani Sard') is a
+    place wherever else the report writes it ('... then at Kani Sard'): one pass of one pattern over the
+    text finds those other mentions, written the same way as a whole name, outside organisations. Like
+    the cued name, a repeat replaces shorter mentions inside it ('Kani' alone)."""
+    learned = {m.surface: m for m in mentions if m.cue and not m.candidates and m.cue != "road"}
+    if not learned:
+        return mentions
+    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in sorted(learned, key=len, reverse=True))
+                         + r")(?![\w-]|['’][^sS\W])")
+    kept = list(mentions)
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        if orgs.overlaps(start, end) or j_after_is_name(text, end):
+            continue
+        inside = [k for k in kept if k.start < end and start < k.end]
+        if any(not (start <= k.start and k.end <= end and k.end - k.start < end - start) or k.cue == "road"
+               for k in inside):
+            continue  # the cued mention itself, or a longer name
+        kept = [k for k in kept if k not in inside]
+        kept.append(replace(learned[m.group(0)], start=start, end=end, sentence=sentences.at(start),
+                            role="mentioned", offset_from=None))
+    return sorted(kept, key=lambda k: k.start)
+
+
+def j_after_is_name(text: str, end: int) -> bool:
+    """True when a capitalised word follows at `end` ('Kani Sard' inside 'Kani Sard Road')."""
+    return bool(re.match(r" [A-Z]", text[end:end + 2]))
 
 
 def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[float, str, int] | None:
