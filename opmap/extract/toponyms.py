@@ -68,7 +68,8 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
      ("district", "nahiya", "qadha")),
     ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME}){{0,40}},?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
                                rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates")),
-    ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})"), ()),
+    # 'from Sinjar to Qandil': two places of any kind (towns, mountains, regions)
+    ("place", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})"), ("from ",)),
     ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})"), ()),
     ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})"), ()),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
@@ -706,8 +707,12 @@ HEAD_TYPES = {"valley": "valley", "dam": "dam", "camp": "camp", "road": "road", 
               "strip": "region"}
 
 
+_QUALIFIER = re.compile(r"(?:\s+(?:International|Military|Civil|Civilian|Old|New|Main|Grand|Central))+$")
+
+
 def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
-    """'Haditha Dam', 'Mosul airport', 'Tigris River Valley' when the tables lack the feature itself:
+    """'Haditha Dam', 'Mosul airport', 'Tigris River Valley' when the tables lack the feature itself
+    (the place it is named after may be spelled as the tables do not: 'Sulaimani airport'):
     a feature at the point of the place it is named after, precision 2 (near it), so the analyst sees
     it on the map and its zone is read there; [] when the place is unknown too."""
     m = _FEATURE_SPLIT.match(name)
@@ -715,7 +720,9 @@ def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
         return []
     base, head = m.group("base"), m.group("head").lower().split()[-1]
     kind = HEAD_TYPES.get(head, "facility")
-    located = [e for e in index.lookup(name_key(base)) if e.lat is not None and e.lon is not None]
+    base = _QUALIFIER.sub("", base) or base  # 'Sulaimani International Airport' is named after Sulaimani
+    named = index.lookup(name_key(base)) or index.variants(base, frozenset({"settlement"}))
+    located = [e for e in named if e.lat is not None and e.lon is not None]
     if not located:
         return []
     best = min(located, key=lambda e: (e.country != "IQ", e.type != "settlement", -e.population))
