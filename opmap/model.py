@@ -55,6 +55,7 @@ class Mention:
     cue: str = ""  # "village", "mount", "district", ... when a place cue introduced it
     role: str = "mentioned"  # operation | mentioned | dateline | actor
     offset_from: tuple[float, str, int] | None = None  # "X, 10 km south of Y": (km, direction, Y's offset)
+    country: str = ""  # the country the text puts it in ('the Iranian city of X', "Syria's X"): ISO code
 
 
 @dataclass(frozen=True)

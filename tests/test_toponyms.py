@@ -270,3 +270,30 @@ def test_a_repeat_is_a_whole_name_and_not_part_of_another(resources: Resources) 
 def test_no_repeat_without_a_cue(resources: Resources) -> None:
     text = "Dilan Brusk said patrols went out. Brusk added that the roads were quiet."
     assert "Brusk" not in surfaces(text, resources)
+
+
+def test_from_to_takes_a_mountain_range(resources: Resources) -> None:
+    [qandil] = [p for p in places("Drones hit targets from Sinjar to Qandil on Monday.", resources)
+                if "Qandil" in p.surfaces]
+    assert qandil.type == "range" and qandil.lon is not None
+
+
+def test_a_feature_named_after_a_town_spelled_another_way(resources: Resources) -> None:
+    [airport] = [p for p in places("A drone hit Sulaimani International Airport.", resources)
+                 if "Sulaimani International Airport" in p.surfaces]
+    assert airport.lon is not None and airport.precision == 2 and airport.zone == "kurdistan_region"
+
+
+@pytest.mark.parametrize("text", [
+    "The attack was blamed on a cell from the Iranian city of Zarandeh.",
+    "Guards struck militants in Syria's Zarandeh province.",
+])
+def test_a_place_the_text_puts_abroad_is_outside(text: str, resources: Resources) -> None:
+    [place] = [p for p in places(text, resources) if any("Zarandeh" in s for s in p.surfaces)]
+    assert place.lon is None and place.zone == "outside"
+
+
+def test_a_country_named_before_a_namesake_picks_the_one_there(resources: Resources) -> None:
+    # Kalar (Iraq) has no namesake abroad in the tables: the Iranian town the text names is not it
+    found = [p for p in places("Shells fell on the Iranian town of Kalar.", resources) if "Kalar" in p.surfaces]
+    assert all(p.zone == "outside" for p in found)

@@ -44,7 +44,7 @@ FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]iel
 _LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{0,40}}"
 # (cue, pattern, the words a sentence must hold for the pattern to be tried; () = the cue's CUE_HINTS)
 CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
-    ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
+    ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?|city|cities)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), ()),
     ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), ()),
     ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), ()),
@@ -171,7 +171,7 @@ CUE_HINTS = {"area": ("area", "region"),
                          " desert", " basin", " road", " highway", " camp", " shrine", " monastery", " resort",
                          " plateau", " wadi", " strip"),
              "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
-             "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
+             "village": ("from ", "village", "hamlet", "localit", "town", "cit", "captur", "liberation", "retaking", "fall of",
                          "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
@@ -384,8 +384,25 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             spans.append((cued.start, cued.end))
     mentions = sorted(current.values(), key=lambda m: m.start)
     mentions = _with_repeated_mentions(text, mentions, sentences, orgs)
+    mentions = [_in_named_country(text, m, index) for m in mentions]
     return [replace(m, role=_role(text, m, mentions) if m.role != "dateline" else m.role,
                     offset_from=_offset_from(text, m, mentions)) for m in mentions]
+
+
+_COUNTRY_BEFORE = re.compile(r"(?:\b(?P<demonym>Iranian|Syrian|Turkish|Jordanian|Saudi|Kuwaiti)\s+(?:border\s+)?"
+                             r"(?:city|town|village|province|region|capital|district)\s+of\s+|"
+                             r"\b(?P<country>Iran|Syria|Turkey|Jordan|Kuwait)['’]s\s+)$")
+
+
+def _in_named_country(text: str, mention: Mention, index: GazetteerIndex) -> Mention:
+    """'the Iranian city of Kerman', "Syria's Idlib province": the text puts the place in a neighbouring
+    country, which decides between namesakes and, when the tables lack the place, its zone."""
+    m = _COUNTRY_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+    if m is None:
+        return mention
+    name = DEMONYMS[m.group("demonym").lower()] if m.group("demonym") else m.group("country")
+    countries = [e.country for e in index.lookup(name_key(name)) if e.type == "country" and e.country]
+    return replace(mention, country=countries[0]) if countries else mention
 
 
 def _with_repeated_mentions(text: str, mentions: list[Mention], sentences: Sentences,
