@@ -297,3 +297,16 @@ def test_a_country_named_before_a_namesake_picks_the_one_there(resources: Resour
     # Kalar (Iraq) has no namesake abroad in the tables: the Iranian town the text names is not it
     found = [p for p in places("Shells fell on the Iranian town of Kalar.", resources) if "Kalar" in p.surfaces]
     assert all(p.zone == "outside" for p in found)
+
+
+def test_a_name_in_apposition_to_a_place_noun(resources: Resources) -> None:
+    text = "Families returned to Kani Zerde, a mostly Kakai village east of the river, on Sunday."
+    assert "Kani Zerde" in surfaces(text, resources)
+    assert surfaces("Rebaz Omer, a town councillor, and Hawre, a village headman, spoke.", resources) == []
+    assert "Rebaz Omer" not in surfaces("Rebaz Omer, a teacher in the village of Kani Zerde, was hurt.", resources)
+
+
+def test_a_numbered_highway_is_a_road(resources: Resources) -> None:
+    [road] = [p for p in places("Fighters cut Highway 12 at dawn.", resources) if "Highway 12" in p.surfaces]
+    assert road.type == "road"
+    assert "Route" not in " ".join(surfaces("The Route of the march was long.", resources))

@@ -56,6 +56,15 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",)),
     ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
      (" like ", "such as", "including", "namely")),
+    # a name in apposition to a place noun: 'Bartella, a largely Christian town', 'X, a village near Y'
+    ("village", re.compile(rf"\b({_NAME}),\s+an?\s+(?:(?!(?:in|of|the|from|at|near|for|with|who)\b)[\w-]+\s+){{0,4}}?"
+                           r"(?:town|village|city|hamlet)"
+                           r"(?=\s*[,.;:)\n]|\s+(?:near|in|on|of|next|north|south|east|west|outside|close|along|about|"
+                           r"some|that|which|where|whose|with|at|by|from|just|located|situated|inhabited|populated|"
+                           r"home|lying|bordering|overlooking)\b)"),
+     (" a ", " an ")),
+    # a numbered road: 'Highway 47', 'Route 1'
+    ("highway", re.compile(r"\b((?:Highway|Route)\s+\d{1,3})\b"), ("highway", "route")),
     # a place's officials: 'the mayor of X', 'the governor of X'
     ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})"),
      ("mayor", "governor", "qaimaqam", "commissioner", "head of")),
@@ -712,6 +721,8 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                     seen.add((start, end))
                     if cue == "feature":
                         entries = index.lookup(key) or feature_near(name, index)
+                    elif cue == "highway":
+                        entries = index.lookup(key)
                     else:
                         entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
                     found.append(Mention(name, start, end, sentences.at(start), tuple(entries), cue=cue))
