@@ -310,3 +310,11 @@ def test_a_numbered_highway_is_a_road(resources: Resources) -> None:
     [road] = [p for p in places("Fighters cut Highway 12 at dawn.", resources) if "Highway 12" in p.surfaces]
     assert road.type == "road"
     assert "Route" not in " ".join(surfaces("The Route of the march was long.", resources))
+
+
+def test_a_sentence_opening_in_a_neighbouring_country_puts_its_unknown_places_there(resources: Resources) -> None:
+    text = ("Drones struck Koya on Monday. In Syria, the same unit hit depots in the village of Qasrawan, officials said. "
+            "In Erbil, officials met. Guards searched the village of Hilwan.")
+    by_surface = {s: p for p in places(text, resources) for s in p.surfaces}
+    assert by_surface["Qasrawan"].zone == "outside"
+    assert by_surface["Hilwan"].zone != "outside"
