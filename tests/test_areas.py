@@ -310,3 +310,20 @@ def test_strikes_on_an_area_target_it(resources: Resources) -> None:
     [found] = areas("Coalition strikes hit tunnels in a 30-square-kilometre pocket north of Makhmour.", resources)
     assert (found.area_km2, found.status, found.direction) == (30, "targeted", "N")
     assert areas("Shepherds said a fire burned 30 square kilometres of pasture north of Makhmour.", resources) == []
+
+
+@pytest.mark.parametrize(("text", "direction", "anchors"), [
+    ("The brigade cleared 60 km2 of Kirkuk's southwestern countryside.", "SW", ("Kirkuk",)),
+    ("Troops swept 300 square kilometres stretching from Baiji to Tikrit.", "between", ("Baiji", "Tikrit")),
+    ("Forces cleared 45 square kilometres on the western bank of the Tigris.", "W", ("Tigris",)),
+    ("The army cleared 80 km² near Rutba, in western Anbar.", None, ("Rutba",)),
+])
+def test_sides_spans_and_appositions(text: str, direction: str | None, anchors: tuple[str, ...],
+                                     resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == (direction, anchors)
+
+
+def test_a_possessive_without_a_side_noun_is_no_side(resources: Resources) -> None:
+    [found] = areas("Kirkuk's police said 20 square kilometres were cleared west of Hawija.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Hawija",))

@@ -89,11 +89,17 @@ CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:
                             r"several|many) (?:provinces|governorates|regions|parts) of (?:the country|Iraq))\b",
                             re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
+# the part of a place a side names: 'the southern outskirts of X', "X's western bank"
+_SIDE_NOUNS = (r"(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|sectors?|villages|desert|reaches|"
+               r"fringes?|banks?|approaches|suburbs|neighbou?rhoods?|districts|shore|foothills|slopes|axis)")
+# "Kirkuk's southwestern countryside": the side of the place named just before
+POSSESSIVE_SIDE = re.compile(rf"['’]s\s+(?P<dir>{_DIR_WORD})\s+{_SIDE_NOUNS}\b", re.IGNORECASE)
+# 'stretching from Baiji to Tikrit': an area between the two
+SPAN_FROM = re.compile(r"\b(?:stretch\w*|extend\w*|running|runs|ran|reaching|spanning|span)\s+from\b", re.IGNORECASE)
 DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD}){{0,8}}(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
                        rf"\s+(?:of|from)\b"
                        rf"|\b(?:in|to)\s+the\s+(?P<dir2>{_DIR_WORD})\s+of\b"
-                       rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|"
-                       rf"sectors?|villages|desert|reaches|fringes?)\s+of\b"
+                       rf"|\b(?P<dir3>{_DIR_WORD})\s+{_SIDE_NOUNS}\s+of\b"
                        # 'in southern Kirkuk', 'southwestern Mosul': the adjective straight before a name
                        rf"|\b(?P<dir4>(?:north|south|east|west)(?:[\s-]?(?:east|west))?ern)\s+(?=(?-i:[A-Z]))",
                        re.IGNORECASE)
@@ -222,6 +228,15 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         if len(anchors) == 2:
             found.append(_Relation("between", chunk[m.start():m.end() + 40].split(",")[0], anchors,
                                    3 if same else 2, at=start + m.start()))
+    for m in SPAN_FROM.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions, limit=2)
+        if len(anchors) == 2 and re.search(r"\b(?:to|and|as far as)\b", text[anchors[0].end:anchors[1].start]):
+            found.append(_Relation("between", m.group(0), anchors, 3 if same else 2, at=start + m.start()))
+    for m in POSSESSIVE_SIDE.finditer(chunk):
+        owner = [x for x in mentions if x.end == start + m.start()]
+        if owner:
+            found.append(_Relation(direction_code(m.group("dir")), owner[0].surface + m.group(0), (owner[0],),
+                                   3 if same else 2, at=start + m.start()))
     for m in DIRECTION.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         words = m.group("dir") or m.group("dir2") or m.group("dir3") or m.group("dir4")
@@ -293,7 +308,7 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
 
 
 _APPOSITION = re.compile(r"(?:\s+(?:area|region|district|sub-?district|village|town|city|countryside|valley))?"
-                         r"\s*,\s*(?:(?:some|about|around|roughly|nearly)\s+)?"
+                         r"\s*,\s*(?:in\s+|(?:some|about|around|roughly|nearly)\s+)?"
                          r"(?:\d+(?:\.\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+)?$", re.IGNORECASE)
 
 
