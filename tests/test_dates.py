@@ -177,3 +177,20 @@ def test_a_span_since_a_date_in_the_lead_still_dates_the_report() -> None:
 def test_written_dates_keep_the_latest_even_outside_the_lead() -> None:
     text = "Gunmen seized the checkpoint on 1 December. On 3 December, helicopters struck them."
     assert event_date(text, MONDAY)[0] == dt.date(2021, 12, 3)
+
+
+@pytest.mark.parametrize(("text", "published", "url", "expected"), [
+    # a page dated days after the wire story it carries: the dateline's day counts
+    ("TIKRIT, Oct 3 (Reuters) - Troops cleared two villages on Sunday.", dt.date(2022, 10, 9), "",
+     dt.date(2022, 10, 2)),
+    # no page date: the dateline, with the url's year
+    ("TIKRIT, Iraq, Oct 3 (AFP) - Troops cleared two villages on Sunday.", None, "https://n.example/2022/10/x",
+     dt.date(2022, 10, 2)),
+    ("TIKRIT, Oct 3, 2022 (Reuters) - Troops cleared two villages on Sunday.", None, "", dt.date(2022, 10, 2)),
+    # a dateline far from the page date is not this page's story: the page date counts
+    ("TIKRIT, Oct 3 (Reuters) - Troops cleared two villages on Sunday.", dt.date(2022, 11, 20), "",
+     dt.date(2022, 11, 20)),
+])
+def test_a_wire_datelines_day_is_the_reference(text: str, published: dt.date | None, url: str,
+                                               expected: dt.date) -> None:
+    assert event_date(text, published, url=url)[0] == expected

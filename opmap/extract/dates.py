@@ -287,6 +287,36 @@ def _lead_end(text: str) -> int:
     return min(ends) if ends else len(text)
 
 
+# A wire story's dateline: 'BAGHDAD, Sept 26 (Reuters) -', 'ERBIL, Iraq, March 3, 2019 (AFP) -'.
+WIRE_DATELINE = re.compile(rf"\s*[A-Z][A-Za-z .'’-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'’-]{{1,30}})?,\s*{_MONTH}\s+"
+                           r"(?P<day>\d{1,2})(?:,\s*(?P<year>(?:19|20)\d\d))?\s*\((?:Reuters|AFP|AP|Xinhua|"
+                           r"Anadolu|AA|dpa|IANS|UPI|KUNA|Kurdistan24|Rudaw)\)")
+FILED_WITHIN_DAYS = 7  # a web page may carry a later date than the wire story it reprints
+
+
+def wire_dateline(text: str, published: dt.date | None, year_hint: int | None = None) -> dt.date | None:
+    """The day a wire story was filed, from its dateline: the day its 'on Sunday' counts from. Used when
+    the report has no publication date (the year from the url) or a page date up to a week later."""
+    m = WIRE_DATELINE.match(text)
+    if m is None:
+        return None
+    year = int(m.group("year")) if m.group("year") else published.year if published else year_hint
+    if year is None:
+        return None
+    try:
+        filed = dt.date(year, MONTHS[m.group("month").lower().rstrip(".")], int(m.group("day")))
+    except ValueError:
+        return None
+    if published is not None and not m.group("year") and filed > published:
+        try:
+            filed = filed.replace(year=year - 1)
+        except ValueError:
+            return None
+    if published is not None and not 0 <= (published - filed).days <= FILED_WITHIN_DAYS:
+        return None
+    return filed
+
+
 def year_from_url(url: str) -> int | None:
     """The year a dated url path gives ('/2015/08/the-story/'), for reports without a publication date."""
     m = URL_DATE.search(url or "")
@@ -312,6 +342,10 @@ def event_date(text: str, published: dt.date | None, title: str = "",
         date, basis = event_date(text, from_url, title)
         return date, f"{basis} (publication date from the url)"
     year_hint = year_from_url(url) if published is None else None
+    filed = wire_dateline(text, published, year_hint)
+    if filed is not None and filed != published:
+        date, basis = event_date(text, filed, title)
+        return date, f"{basis} (the wire dateline's day)"
     for source in (text, title):
         candidates = date_candidates(source, published, year_hint)
         if published is not None:
