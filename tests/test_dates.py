@@ -194,3 +194,20 @@ def test_written_dates_keep_the_latest_even_outside_the_lead() -> None:
 def test_a_wire_datelines_day_is_the_reference(text: str, published: dt.date | None, url: str,
                                                expected: dt.date) -> None:
     assert event_date(text, published, url=url)[0] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Posted on March 3, 2019\nTroops cleared two villages on Saturday.", dt.date(2019, 3, 2)),
+    ("Published: 2019-03-03\n\nTroops cleared a village on Saturday.", dt.date(2019, 3, 2)),
+    ("Monday, 4 March 2019 | Troops cleared a village on Saturday.", dt.date(2019, 3, 2)),
+])
+def test_a_pages_own_date_line_stands_in_for_a_missing_publication_date(text: str, expected: dt.date) -> None:
+    date, basis = event_date(text, None)
+    assert date == expected and "date line" in basis
+
+
+def test_a_date_inside_a_sentence_is_not_a_page_date() -> None:
+    assert event_date("Troops cleared two villages on Saturday, 2 March 2019, near Hit.", None)[0] == \
+        dt.date(2019, 3, 2)  # read as the written date itself
+    far_down = "Troops cleared two villages on Saturday near Hit. " + "Families returned home. " * 20 + "\n2 March 2019"
+    assert event_date(far_down, None)[0] is None  # a date line far from the top is not the page's

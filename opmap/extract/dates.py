@@ -287,6 +287,25 @@ def _lead_end(text: str) -> int:
     return min(ends) if ends else len(text)
 
 
+# A page's own date line near its top: 'Posted on March 3, 2019', 'Published: 2019-03-03', or a date alone
+# on its line ('3 March 2019').
+PAGE_DATE = re.compile(rf"(?:^|\n)\s*(?:(?:[Pp]ublished|[Pp]osted|[Uu]pdated|[Dd]ate[d]?)\b[^\n\d]{{0,30}}?)?"
+                       rf"(?:[A-Z][a-z]+day,?\s+)?(?P<found>{EXPLICIT.pattern}|{NUMERIC.pattern})\s*(?:\n|$|[|–-])")
+PAGE_DATE_REACH = 300  # characters from the top of the text
+
+
+def page_date(text: str) -> dt.date | None:
+    """The date a page prints near its top on a line of its own or after 'Published', with its year."""
+    m = PAGE_DATE.search(text[:PAGE_DATE_REACH])
+    if m is None:
+        return None
+    inner = EXPLICIT.search(m.group("found"))
+    if inner is not None:
+        return _explicit(inner, None) if inner.group("year") or inner.group("year2") else None
+    numeric = NUMERIC.search(m.group("found"))
+    return _numeric(numeric) if numeric else None
+
+
 # A wire story's dateline: 'BAGHDAD, Sept 26 (Reuters) -', 'ERBIL, Iraq, March 3, 2019 (AFP) -'.
 WIRE_DATELINE = re.compile(rf"\s*[A-Z][A-Za-z .'’-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'’-]{{1,30}})?,\s*{_MONTH}\s+"
                            r"(?P<day>\d{1,2})(?:,\s*(?P<year>(?:19|20)\d\d))?\s*\((?:Reuters|AFP|AP|Xinhua|"
@@ -342,6 +361,9 @@ def event_date(text: str, published: dt.date | None, title: str = "",
         date, basis = event_date(text, from_url, title)
         return date, f"{basis} (publication date from the url)"
     year_hint = year_from_url(url) if published is None else None
+    if published is None and (stamped := page_date(text)) is not None:
+        date, basis = event_date(text, stamped, title)
+        return date, f"{basis} (publication date from the page's own date line)"
     filed = wire_dateline(text, published, year_hint)
     if filed is not None and filed != published:
         date, basis = event_date(text, filed, title)
