@@ -151,4 +151,4 @@ def _placed_by_text(article_id: str, group: _Group, lon: float, lat: float, basi
 
 def _cue_type(cue: str) -> str:
     return {"mount": "mountain", "range": "range", "district": "district", "governorate": "governorate",
-            "road": "road", "highway": "road", "feature": "facility", "subdistrict": "subdistrict"}.get(cue, "settlement")
+            "road": "road", "highway": "road", "wadi": "valley", "feature": "facility", "subdistrict": "subdistrict"}.get(cue, "settlement")

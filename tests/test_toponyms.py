@@ -318,3 +318,24 @@ def test_a_sentence_opening_in_a_neighbouring_country_puts_its_unknown_places_th
     by_surface = {s: p for p in places(text, resources) for s in p.surfaces}
     assert by_surface["Qasrawan"].zone == "outside"
     assert by_surface["Hilwan"].zone != "outside"
+
+
+@pytest.mark.parametrize(("text", "surface", "kind"), [
+    ("Fighting raged on the Zerdawa axis on Monday.", "Zerdawa", "settlement"),
+    ("Jets hit hideouts in Wadi Zerdawa at night.", "Wadi Zerdawa", "valley"),
+    ("Police raided the Hay Zerdawa neighbourhood of Kirkuk.", "Hay Zerdawa", "settlement"),
+    ("Militants attacked a checkpoint in Zerdawa, north of Mosul.", "Zerdawa", "settlement"),
+])
+def test_axes_wadis_neighbourhoods_and_sides_of_known_places(text: str, surface: str, kind: str,
+                                                            resources: Resources) -> None:
+    [place] = [p for p in places(text, resources) if surface in p.surfaces]
+    assert place.type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said on Monday, north of the river, that the roads were open.",
+    "The axis of the offensive shifted to the west.",
+    "Our neighbourhood watch met in the evening.",
+])
+def test_no_place_without_a_name(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == []

@@ -47,7 +47,15 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?|city|cities)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), ()),
     ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), ()),
-    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), ()),
+    ("front", re.compile(rf"\b(?:fronts?|ax[ie]s)\s+of\s+({_LIST})|\b({_LIST})\s+(?:fronts?|ax[ie]s)\b"), ("front", "axis", "axes")),
+    # 'Wadi al-Shay', 'Wadi Zghaytun': a valley named with its head first
+    ("wadi", re.compile(rf"\b((?:Wadi|Wādī)\s+{_NAME})"), ("wadi", "wādī")),
+    # 'the Hay al-Askari neighbourhood', 'the neighbourhood of Tisʿin': a part of a town
+    ("neighbourhood", re.compile(rf"\b({_NAME})\s+(?:neighbou?rhood|quarter)s?\b|\b(?:neighbou?rhood|quarter)s?\s+"
+                                 rf"of\s+({_NAME})"), ("neighbo", "quarter")),
+    # a name the text locates by a side of a known place: 'in Tel Skuf, north of Mosul'
+    ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards|of)\s+({_NAME}),\s+(?:just\s+)?"
+                         rf"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?=[A-Z])"), ("north", "south", "east", "west")),
     ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b"), ()),
     ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b"), ()),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
@@ -721,7 +729,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                     seen.add((start, end))
                     if cue == "feature":
                         entries = index.lookup(key) or feature_near(name, index)
-                    elif cue == "highway":
+                    elif cue in ("highway", "wadi", "neighbourhood"):
                         entries = index.lookup(key)
                     else:
                         entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
