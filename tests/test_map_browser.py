@@ -153,6 +153,9 @@ def test_popups_read_as_an_analyst_would_write_them(browser, example_run: RunSum
 def test_uncertainty_bands_can_be_shown(browser, example_run: RunSummary, example_out: Path) -> None:  # type: ignore[no-untyped-def]
     page, _ = open_offline(browser, example_out / "map.html")
     assert page.evaluate(DRAWN, "opmap-uncertainty") == 0
+    held = """() => opmap.all.reduce(function (n, g) { return n + g.getLayers().filter(function (l) {
+        return l.options.className === 'opmap-uncertainty'; }).length; }, 0)"""
+    assert page.evaluate(held) == 0  # a hidden layer's features are built only when it is first shown
     page.locator(".leaflet-control-layers").hover()
     band = page.locator(".leaflet-control-layers-overlays label", has_text="Uncertainty bands")
     band.locator("input").check()

@@ -153,15 +153,19 @@ class OpmapScripts(MacroElement):
             var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
             return new Response(stream).text().then(JSON.parse);
         };
-        opmap.load = function (layer, packed, timed, searchable) {
+        opmap.load = function (layer, packed, timed, searchable, group) {
             layer.opmapOnLoad = layer.opmapOnLoad || [];
-            var loading = opmap.inflate(packed).then(function (data) {
-                layer.addData(opmap.features(data));
+            function build(data) {
+                data.r.forEach(function (row, n) { layer.addData(opmap.feature(data, n)); });
                 layer.opmapAll = layer.getLayers();
                 opmap.all.push(layer);
-                if (timed) { opmap.timed.push(layer); }
+                if (timed) { opmap.timed.push(layer); if (opmap.showUntil) { opmap.showUntil(layer); } }
                 if (searchable) { opmap.searchable.push(layer); }
                 layer.opmapOnLoad.forEach(function (then) { then(layer); });
+            }
+            var loading = opmap.inflate(packed).then(function (data) {
+                // A hidden group (uncertainty bands, the control line) gets its features only when first shown.
+                if (!group || group._map) { build(data); } else { group.once("add", function () { build(data); }); }
             });
             opmap.pending.push(loading);
         };
@@ -185,12 +189,17 @@ class OpmapScripts(MacroElement):
             if (typeof g[0] === "string") { return {type: "Polygon", coordinates: g.map(opmap.decodeRing)}; }
             return {type: "MultiPolygon", coordinates: g.map(function (p) { return p.map(opmap.decodeRing); })};
         };
-        opmap.features = function (data) {
-            return {type: "FeatureCollection", features: data.r.map(function (row, n) {
-                var props = {};
-                data.f.forEach(function (key, k) { props[key] = row[k]; });
-                return {type: "Feature", properties: props, geometry: opmap.geometry(data.g[n])};
-            })};
+        opmap.feature = function (data, n) {
+            var props = {}, row = data.r[n];
+            data.f.forEach(function (key, k) { props[key] = row[k]; });
+            return {type: "Feature", properties: props, geometry: opmap.geometry(data.g[n])};
+        };
+        opmap.keepNoCoordinates = function (feature, layer) {
+            // The layer holds the coordinates as LatLngs; its feature keeps only the properties (the
+            // geometry is rebuilt from the layer when asked for), so each vertex is held once, not twice.
+            delete feature.geometry;
+            Object.defineProperty(feature, "geometry", {enumerable: false, configurable: true,
+                get: function () { return layer.toGeoJSON(6).geometry; }});
         };
         opmap.text = function (props, fields) {
             var box = document.createElement("div");
@@ -251,9 +260,11 @@ class CompactGeoJson(MacroElement):
                 }
                 return base;
             },
-            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, {{ this.style }}); }
+            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, {{ this.style }}); },
+            onEachFeature: opmap.keepNoCoordinates
         }).addTo({{ this._parent.get_name() }});
-        opmap.load({{ this.get_name() }}, "{{ this.packed }}", {{ this.timed|tojson }}, {{ this.searchable|tojson }});
+        opmap.load({{ this.get_name() }}, "{{ this.packed }}", {{ this.timed|tojson }}, {{ this.searchable|tojson }},
+                   {{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
@@ -330,17 +341,18 @@ class TimeSlider(MacroElement):
                 input.style.width = "220px";
                 L.DomEvent.disableClickPropagation(box);
                 L.DomEvent.disableScrollPropagation(box);
-                function apply() {
+                opmap.showUntil = function (group) {  // also called for a layer built later
                     var until = iso(Number(input.value));
-                    label.textContent = "Reports up to " + until;
-                    opmap.timed.forEach(function (group) {
-                        group.opmapAll.forEach(function (layer) {
-                            var day = layer.feature.properties.event_date;
-                            var show = !day || String(day) <= until;
-                            if (show && !group.hasLayer(layer)) { group.addLayer(layer); }
-                            if (!show && group.hasLayer(layer)) { group.removeLayer(layer); }
-                        });
+                    group.opmapAll.forEach(function (layer) {
+                        var day = layer.feature.properties.event_date;
+                        var show = !day || String(day) <= until;
+                        if (show && !group.hasLayer(layer)) { group.addLayer(layer); }
+                        if (!show && group.hasLayer(layer)) { group.removeLayer(layer); }
                     });
+                };
+                function apply() {
+                    label.textContent = "Reports up to " + iso(Number(input.value));
+                    opmap.timed.forEach(opmap.showUntil);
                 }
                 input.addEventListener("input", apply);
                 opmap.ready(apply);
