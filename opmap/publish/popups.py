@@ -188,7 +188,8 @@ def one_per_shape(frame: gpd.GeoDataFrame, listed: int = MAX_TITLES,
         span = f", {days[0]}" + (f" to {days[-1]}" if days[-1] != days[0] else "") if days else ""
         n_reports.append(len(seen))
         listings.append(shown)
-        more.append(f"… and {len(seen) - listed} more reports — see {where}" if len(seen) > listed else "")
+        rest = len(seen) - listed
+        more.append(f"… and {rest} more report{'s' if rest != 1 else ''} — see {where}" if rest > 0 else "")
         texts.append(f"{len(seen)} report{'s' if len(seen) != 1 else ''}{span}")
     kept["n_reports"], kept["reports_more"], kept["reports_text"] = n_reports, more, texts
     kept["n_merged"] = [len(members[first]) for first in firsts]
