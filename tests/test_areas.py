@@ -268,3 +268,45 @@ def test_an_operation_to_search_an_area_is_targeted(resources: Resources) -> Non
     [found] = areas(text, resources)
     assert (found.status, found.direction, found.anchor_surfaces) == ("targeted", "SW", ("Kirkuk",))
     assert areas("The operation room said 700 km² of farmland burned near Kirkuk.", resources) == []
+
+
+def test_the_town_is_the_town_the_story_is_about(resources: Resources) -> None:
+    text = ("Troops entered Tuz Khurmatu on Monday after a night of clashes on the road to Kirkuk. "
+            "Police in Tuz Khurmatu said curfews were lifted. Later they had cleared 20 square kilometres "
+            "west of the town.")
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Tuz Khurmatu",))
+
+
+def test_the_town_on_a_tie_is_the_one_named_first(resources: Resources) -> None:
+    text = ("Forces closed in on Hawija, south of Kirkuk. They cleared 12 square kilometres east of the town.")
+    [found] = areas(text, resources)
+    assert found.anchor_surfaces == ("Hawija",)
+
+
+def test_a_compass_phrase_that_locates_the_named_area_is_not_its_side(resources: Resources) -> None:
+    [found] = areas("Troops cleared 40 square kilometres in the Rutba area, west of Ramadi.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Rutba",))
+    [found] = areas("Troops cleared 40 square kilometres west of Ramadi, near the Rutba road.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Ramadi",))
+
+
+def test_in_the_x_area_holds_against_a_side_from_next_door(resources: Resources) -> None:
+    text = "Aircraft hit caves south of Baiji. Forces then cleared 25 square kilometres in the Tikrit area."
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Tikrit",))
+
+
+@pytest.mark.parametrize("text", [
+    "Since the beginning of the year, forces have cleared 9,000 square kilometres.",
+    "Security forces have swept more than 9,000 square kilometres in the various provinces of the country.",
+])
+def test_running_totals_are_flagged(text: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert "running total" in found.flag
+
+
+def test_strikes_on_an_area_target_it(resources: Resources) -> None:
+    [found] = areas("Coalition strikes hit tunnels in a 30-square-kilometre pocket north of Makhmour.", resources)
+    assert (found.area_km2, found.status, found.direction) == (30, "targeted", "N")
+    assert areas("Shepherds said a fire burned 30 square kilometres of pasture north of Makhmour.", resources) == []

@@ -137,3 +137,43 @@ def test_a_dated_url_stands_in_for_a_missing_publication_date() -> None:
 def test_weeks_ago() -> None:
     assert event_date("The village was retaken a week ago.", SATURDAY)[0] == dt.date(2019, 3, 9)
     assert event_date("Fighting began two weeks ago.", SATURDAY)[0] == dt.date(2019, 3, 2)
+
+
+MONDAY = dt.date(2021, 12, 6)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # how far things had got 'by' a day is not when they happened
+    ("Troops crossed the river on Sunday. By Monday evening they had secured 40 square kilometres.",
+     dt.date(2021, 12, 5)),
+    # a launch verb far back in the day's own clause still makes it the launch day
+    ("Gendarmerie units launched a sweep against the cells hiding in the orchards east of the town on "
+     "Saturday. Late on Sunday two suspects were detained.", dt.date(2021, 12, 4)),
+    # 'a day after launching': the launch belongs to the day before, which the story names
+    ("Fighters entered the town on Sunday, a day after launching their push. The push began on Saturday.",
+     dt.date(2021, 12, 4)),
+    # a command announcing the launch of a phase: the statement's day is the launch
+    ("The command announced, on Monday, the launch of the third phase. The second phase ran on the 2nd.",
+     MONDAY),
+    # 'the previous day' after a named day: the day before that one
+    ("A patrol was ambushed on Saturday. The previous day, a mine wounded a shepherd. Talks went on Monday "
+     "evening, the mayor said.", dt.date(2021, 12, 4)),
+    # the lead's day word is the news; a later paragraph's later day is a follow-up
+    ("Overnight Saturday, jets struck caves in the valley.\nOn Sunday, a soldier died of his wounds.",
+     dt.date(2021, 12, 4)),
+    # a span 'since' a date told deep in the story is background to the lead's day
+    ("Drones hit a camp on Sunday, killing three.\nShelling has also hit border villages since December 1.",
+     dt.date(2021, 12, 5)),
+])
+def test_lead_launch_and_progress_days(text: str, expected: dt.date) -> None:
+    assert event_date(text, MONDAY)[0] == expected
+
+
+def test_a_span_since_a_date_in_the_lead_still_dates_the_report() -> None:
+    text = "Forces have cleared 30 villages since December 1, officials said on Monday.\nOn Sunday a bomb went off."
+    assert event_date(text, MONDAY)[0] == dt.date(2021, 12, 1)
+
+
+def test_written_dates_keep_the_latest_even_outside_the_lead() -> None:
+    text = "Gunmen seized the checkpoint on 1 December. On 3 December, helicopters struck them."
+    assert event_date(text, MONDAY)[0] == dt.date(2021, 12, 3)

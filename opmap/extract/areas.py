@@ -59,7 +59,8 @@ CLEARED = re.compile(r"\b(?:clear(?:ed|ing|s)?|liberat(?:ed|ing|e|es|ion)|retak(
                      r"comb(?:ed|ing)|search(?:ed|ing)|scour(?:ed|ing))\b",
                      re.IGNORECASE)
 TARGETED = re.compile(r"\b(?:target(?:ed|s|ing)?|offensive to|launched|aim(?:s|ed|ing)? to|push to|"
-                      r"operation to|seeks? to|besieg(?:ed|ing)|encircl(?:ed|ing)|surround(?:ed|ing))\b",
+                      r"operation to|seeks? to|besieg(?:ed|ing)|encircl(?:ed|ing)|surround(?:ed|ing)|"
+                      r"(?:air ?)?strikes?|struck|bomb(?:ed|ing)|pound(?:ed|ing)|shell(?:ed|ing))\b",
                       re.IGNORECASE)
 PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)? to|will|would|intends? to|expected to|are set to)\b",
                      re.IGNORECASE)
@@ -81,10 +82,12 @@ NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(
                            r"percent|per cent|%|remain(?:s|ed)? under|still hold)\b", re.IGNORECASE)
 # A campaign's running total, not one operation's area: kept with its figure, flagged, not drawn.
 # ('so far' is not one: an operation under way reports its own area 'so far'.)
-CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:the )?(?:war|campaign|fight|conflict)|"
-                            r"since (?:19|20)\d\d|(?:over|in|during) the (?:last|past) (?:\w+ )?(?:months|years)|"
-                            r"in total since|throughout the (?:war|campaign)|nationwide|across (?:all of )?"
-                            r"(?:Iraq|the country))\b", re.IGNORECASE)
+CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:the |this )?(?:war|campaign|fight|"
+                            r"conflict|year)|since (?:19|20)\d\d|(?:over|in|during) the (?:last|past) (?:\w+ )?"
+                            r"(?:months|years)|so far this year|in total since|throughout the (?:war|campaign)|"
+                            r"nationwide|across (?:all of )?(?:Iraq|the country)|(?:in|across) (?:the )?(?:various|all|"
+                            r"several|many) (?:provinces|governorates|regions|parts) of (?:the country|Iraq))\b",
+                            re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
 DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD}){{0,8}}(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
                        rf"\s+(?:of|from)\b"
@@ -183,13 +186,23 @@ def _anchor_after(pos: int, text: str, mentions: list[Mention], limit: int = 1) 
     coref = _COREFERENCE.match(window)
     after = [m for m in mentions if pos <= m.start <= pos + ANCHOR_REACH]
     if coref and (not after or after[0].start > pos + coref.end()):
-        wanted = _COREF_TYPES[coref.group(1).lower()]
+        word = coref.group(1).lower()
+        wanted = _COREF_TYPES[word]
         earlier = [m for m in mentions if m.end <= pos and _mention_type(m) in wanted]
         if earlier:
-            return (earlier[-1],)
+            return (_salient(earlier, mentions),)
     if not after:
         return ()
     return tuple(after[:limit])
+
+
+def _salient(earlier: list[Mention], mentions: list[Mention]) -> Mention:
+    """The place 'the town' or 'the mountain' stands for: of those the story has named so far, the one
+    the story names most (its subject), on a tie the one it named first (the lead names the subject)."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[name_key(m.surface)] = counts.get(name_key(m.surface), 0) + 1
+    return max(earlier, key=lambda m: counts[name_key(m.surface)])
 
 
 def _mention_type(m: Mention) -> str:
@@ -231,7 +244,7 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         if anchors and anchors[0].start - (start + m.end()) <= 25 and _mention_type(anchors[0]) not in ("country",):
             kind = "around" if _AREA_AFTER.match(text, anchors[0].end) else "near"
             found.append(_Relation(kind, m.group(0).strip(), anchors, 1 if same else 0, at=start + m.start(),
-                                   weak=True))
+                                   weak=kind == "near"))  # 'in the X area' says around X; a bare 'in X' is weak
     for m in AROUND.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
@@ -252,6 +265,7 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         # several figures in one sentence: each takes the relation nearest it ('15 square miles south
         # of X, including 400 dunams around Y')
         return min(own, key=lambda r: _gap(r, value_pos))
+    own = [r for r in own if not _locates_another_anchor(r, own, text)]
     if any(r.direction not in ROUND_ABOUT for r in own):
         return min((r for r in own if r.direction not in ROUND_ABOUT), key=lambda r: _gap(r, value_pos))
     own_places = any(span[0] <= m.start < span[1] for m in mentions)
@@ -276,6 +290,20 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
             return near[0]  # a bare 'in X' yields to a side the neighbouring sentences give
         return around
     return near[0] if near else None
+
+
+_APPOSITION = re.compile(r"(?:\s+(?:area|region|district|sub-?district|village|town|city|countryside|valley))?"
+                         r"\s*,\s*(?:(?:some|about|around|roughly|nearly)\s+)?"
+                         r"(?:\d+(?:\.\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+)?$", re.IGNORECASE)
+
+
+def _locates_another_anchor(relation: _Relation, own: list[_Relation], text: str) -> bool:
+    """'in the Kubaisa area, southwest of Hit': the compass phrase says where Kubaisa lies, not on which
+    side of Hit the area is; the area is around Kubaisa."""
+    if relation.direction in ROUND_ABOUT:
+        return False
+    return any(r.direction in ROUND_ABOUT and r.anchors and r.anchors[0].end <= relation.at
+               and _APPOSITION.fullmatch(text, r.anchors[0].end, relation.at) for r in own)
 
 
 def _gap(relation: _Relation, value_pos: int) -> tuple[int, int]:

@@ -5,9 +5,12 @@
 "last night", "overnight" are the day before publication; "today" and "this morning" the day itself;
 "July 16" or "16 July 2018" are read as written (year from the publication date when absent).
 Of the dates a report gives, those within the two weeks up to publication count (failing that, those
-not after publication); among them relative day words beat written dates, and both beat the day a
-statement was made ("said on Monday"); then the latest day wins (older days are background: "captured
-on August 7 ... on August 10 jets bombed"), or without a publication date the first in the text. With none, the publication
+not after publication); the day an operation was launched comes first, then relative day words beat
+written dates, and both beat the day a statement was made ("said on Monday") and a progress mark ("by
+Tuesday morning, 19 had been killed"); among day words the lead's wins (the lead tells the news), among
+written dates the latest (older days are background: "captured on August 7 ... on August 10 jets
+bombed"), or without a publication date the first in the text. "The previous day" is the day before
+the last day the story named. With none, the publication
 date stands, and the basis says so. A range ("15-27 October") gives its first day.
 """
 
@@ -36,8 +39,10 @@ WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+past\s+|past\s+)?(?P<weekday>Mo
                      r"Friday|Saturday|Sunday)s?\b(?!\s*,?\s*(?:\d{1,2}\s+)?(?:January|February|March|April|May|"
                      r"June|July|August|September|October|November|December)\b)")
 RELATIVE = re.compile(r"\b(?P<word>today|this morning|this afternoon|this evening|tonight|earlier today|"
-                      r"yesterday|last night|overnight|the day before|the previous day|the day before yesterday)\b",
+                      r"yesterday|last night|overnight|the day before yesterday|the day before|the previous day)\b",
                       re.IGNORECASE)
+# 'the previous day' in a story that has named a day: the day before that one, not before publication.
+DAY_BEFORE_NAMED = ("the day before", "the previous day")
 NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                             "nine", "ten", "eleven", "twelve", "thirteen", "fourteen"])}
 DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -45,9 +50,18 @@ DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eigh
 # 'on the 14th': a day of the publication month (of the month before, when that day is still to come).
 ORDINAL_DAY = re.compile(r"\b(?:on|since|from)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[A-Z])")
 # A day that opens a span: what was launched, begun or started then, or what has gone on since then.
-LAUNCH = re.compile(r"\b(?:launch\w*|beg[au]n|begin\w*|start\w*|commenc\w*|kick\w* off|since|opened|"
+LAUNCH = re.compile(r"\b(?:launch\w*|beg[au]n|begin\w*|start\w*|commenc\w*|kick\w* off|opened|"
                     r"got under ?way|initiated)\b", re.IGNORECASE)
 SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
+# Where the clause of a day begins, looking back: a launch verb before it governs the day ('launched an
+# operation against the group in the north on Monday'), one beyond a comma or 'and' does not.
+CLAUSE_BREAK = re.compile(r"[,;:(]|\b(?:and|but|after|before|while|when|until)\b", re.IGNORECASE)
+# Looking on from the day, the clause it governs ends at these ('on Friday, a day after launching ...').
+AFTER_BREAK = re.compile(r"\b(?:and|but|after|before|while|when|until)\b", re.IGNORECASE)
+# 'By Tuesday morning, 19 had been killed': how far things had got by a day, not when they happened.
+PROGRESS = re.compile(r"\b(?:[Bb]y|[Uu]ntil|[Tt]ill)\s+(?:late\s+|early\s+|the\s+)?$")
+# 'announced on Thursday the launch of the second phase': the statement is the launch.
+LAUNCH_OBJECT = re.compile(r"\s*,?\s*(?:the\s+)?(?:launch(?:ing)?|start|beginning)\s+of\b", re.IGNORECASE)
 PASSIVE_LAUNCH = re.compile(r"\b(?:was|were|had been)\s+(?:launched|begun|started)\b", re.IGNORECASE)
 # Past perfect ('had withdrawn on Monday'): background to the event the report tells.
 PAST_PERFECT = re.compile(r"\bhad\s+(?:already\s+|been\s+|recently\s+)*\w+(?:ed|en|wn|ne|ght|ft|lt|nt|ld|ok)\b",
@@ -77,7 +91,7 @@ REPORTING = re.compile(r"\b(?:[Ss]aid|[Ss]ays|told|tells|announced|stated|report
                        r"conference|briefing|interview|statement|tweet|post|commander|spokesman|spokesperson|official|officials|"
                        r"source|sources|officer|minister|ministry|council|command|general|colonel|media|agency|"
                        r"military|security|local|senior|kurdish|iraqi),?)*\s+$")
-REPORTING_AFTER = re.compile(r"^[^.;]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted)\b", re.IGNORECASE)
+REPORTING_AFTER = re.compile(r"[^.;,]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -91,15 +105,19 @@ class DateCandidate:
     vague: bool = False  # 'last week', 'earlier this month': the first day of that span
     launch: bool = False  # 'launched on Monday', 'since August 26': the day an operation began
     background: bool = False  # 'had withdrawn on Monday': before the reported event
+    progress: bool = False  # 'by Tuesday morning': how far things had got by then
+    since: bool = False  # a launch only because a span runs 'since' that day
 
     @property
     def rank(self) -> int:
         """The day an operation was launched first (a report of a launch and a later day is dated by
         the launch); then relative day words (news gives the event's day that way), written dates,
-        the days statements were made (a day, at least), vague spans, and past-perfect background."""
-        if self.launch and not self.reporting and not self.vague:
+        the days statements were made (a day, at least), vague spans and progress marks, and past-perfect
+        background."""
+        if self.launch and not self.reporting and not self.vague and not self.progress:
             return -1
-        return 5 if self.background else 4 if self.vague else 3 if self.reporting else 1 if self.explicit else 0
+        return 5 if self.background else 4 if self.vague or self.progress else 3 if self.reporting \
+            else 1 if self.explicit else 0
 
 
 def _explicit(m: re.Match[str], published: dt.date | None, year_hint: int | None = None) -> dt.date | None:
@@ -167,12 +185,21 @@ def _candidate(text: str, date: dt.date, m: re.Match[str], **kind: bool) -> Date
     after = text[end:end + 40]
     stop = re.search(r"[.;\n]", after)
     before = text[max(sentence, start - 50):start]
-    verb = LAUNCH.search(before) or LAUNCH.search(after[:stop.start()] if stop else after)
+    clause = text[max(sentence, start - 120):start]
+    breaks = [b.end() for b in CLAUSE_BREAK.finditer(clause)]
+    clause = clause[breaks[-1]:] if breaks else clause
+    after = after[:stop.start()] if stop else after
+    after_break = AFTER_BREAK.search(after)
+    verb = LAUNCH.search(clause) or LAUNCH.search(after[:after_break.start()] if after_break else after)
     passive = PASSIVE_LAUNCH.search(text, max(sentence, start - 50), end)
-    launch = bool(SINCE.search(before) or (verb and not passive))
+    announced_launch = bool(LAUNCH_OBJECT.match(text, end))
+    since = bool(SINCE.search(before))
+    launch = bool(since or (verb and not passive) or announced_launch)
     background = bool(PAST_PERFECT.search(text, max(sentence, start - 80), start))
-    return DateCandidate(date, start, m.group(0), reporting=_reporting(text, start, end), launch=launch,
-                         background=background, **kind)
+    progress = bool(PROGRESS.search(text, max(sentence, start - 20), start))
+    reporting = _reporting(text, start, end) and not announced_launch
+    return DateCandidate(date, start, m.group(0), reporting=reporting, launch=launch,
+                         background=background, progress=progress, since=since and not (verb and not passive), **kind)
 
 
 def date_candidates(text: str, published: dt.date | None, year_hint: int | None = None) -> list[DateCandidate]:
@@ -204,18 +231,24 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
             except ValueError:
                 continue
         named = [c.position for c in found]
-        for m in RELATIVE.finditer(text):
-            word = m.group("word").lower()
-            if word in ("overnight", "last night") and any(
-                    _sentence_start(text, p) == _sentence_start(text, m.start()) for p in named):
-                continue  # 'an overnight strike on Sunday': the day the text gives
-            found.append(_candidate(text, published + dt.timedelta(days=_OFFSETS.get(word, 0)), m))
         for m in DAYS_AGO.finditer(text):
             n = m.group("n").lower()
             days = (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1)) * (7 if m.group("unit").lower()[0] == "w" else 1)
             found.append(_candidate(text, published - dt.timedelta(days=days), m))
         for m in VAGUE.finditer(text):
             found.append(_candidate(text, _span_start(m.group(0).lower(), published), m, vague=True))
+        told = sorted((c for c in found if not c.reporting and not c.vague), key=lambda c: c.position)
+        for m in RELATIVE.finditer(text):
+            word = m.group("word").lower()
+            if word in ("overnight", "last night") and any(
+                    _sentence_start(text, p) == _sentence_start(text, m.start()) for p in named):
+                continue  # 'an overnight strike on Sunday': the day the text gives
+            when = published + dt.timedelta(days=_OFFSETS.get(word, 0))
+            if word in DAY_BEFORE_NAMED:
+                earlier = [c for c in told if c.position < m.start()]
+                if earlier:
+                    when = earlier[-1].date - dt.timedelta(days=1)
+            found.append(_candidate(text, when, m))
     found.sort(key=lambda c: c.position)
     return found
 
@@ -229,6 +262,29 @@ def _span_start(phrase: str, published: dt.date) -> dt.date:
     if "last month" in phrase:
         return (first - dt.timedelta(days=1)).replace(day=1)
     return first
+
+
+def _preference(c: DateCandidate, lead_end: int, latest_first: bool) -> tuple[int, bool, int, int]:
+    """How a candidate sorts (lowest first): its rank, a span 'since' a day told after the lead counting
+    as a plain day ('has shelled villages since May 3' is background to the lead's news); among day words
+    the lead's first; then the latest day (older days are background), or with no publication date the
+    first in the text."""
+    later = c.position >= lead_end
+    rank = 0 if c.since and later and c.rank < 0 else c.rank
+    return rank, later and rank == 0, -c.date.toordinal() if latest_first else 0, c.position
+
+
+def _lead_end(text: str) -> int:
+    """Where a report's lead ends: its first sentence (a dateline line of its own, such as 'Anbar - INA',
+    is not the lead)."""
+    start = len(text) - len(text.lstrip())
+    line_end = text.find("\n", start)
+    if 0 <= line_end - start < 40:  # a dateline or byline on its own line
+        start = line_end + 1
+        line_end = text.find("\n", start)
+    sentence_end = text.find(". ", start)
+    ends = [e for e in (line_end, sentence_end) if e >= 0]
+    return min(ends) if ends else len(text)
 
 
 def year_from_url(url: str) -> int | None:
@@ -262,9 +318,8 @@ def event_date(text: str, published: dt.date | None, title: str = "",
             recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
             candidates = recent or [c for c in candidates if c.date <= published]
         if candidates:
-            # news reports the latest thing that happened; older days in the window are background
-            latest_first = -1 if published is not None else 0
-            best = min(candidates, key=lambda c: (c.rank, latest_first * c.date.toordinal(), c.position))
+            lead_end = _lead_end(source)
+            best = min(candidates, key=lambda c: _preference(c, lead_end, published is not None))
             relative = published is not None and not best.explicit
             basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
                                           and published else "")
