@@ -327,3 +327,30 @@ def test_sides_spans_and_appositions(text: str, direction: str | None, anchors: 
 def test_a_possessive_without_a_side_noun_is_no_side(resources: Resources) -> None:
     [found] = areas("Kirkuk's police said 20 square kilometres were cleared west of Hawija.", resources)
     assert (found.direction, found.anchor_surfaces) == ("W", ("Hawija",))
+
+
+def test_the_town_is_the_one_the_lead_names(resources: Resources) -> None:
+    text = ("Iraqi troops entered Shirqat on Thursday, south of Mosul. The town lies 100 km south of Mosul, and "
+            "Mosul is still held. About 60 square km around the town had also been secured.")
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Shirqat",))
+
+
+@pytest.mark.parametrize(("text", "direction", "anchors"), [
+    ("Kurds retook the Mosul Dam on Sunday. They secured 50 square kilometres around the dam.", "around",
+     ("Mosul Dam",)),
+    ("Fighters reached Mount Sinjar. They retook 700 square kilometres between Zummar and the mountain.",
+     "between", ("Zummar", "Mount Sinjar")),
+    ("Forces swept the desert west and south of the town of Rutba, some 380 km west of Baghdad, and combed "
+     "about 300 square km.", "W+S", ("Rutba",)),
+    ("Joint forces combed a 40-sq-km pocket between Jalawla and Khanaqin.", "between", ("Jalawla", "Khanaqin")),
+])
+def test_coreferences_second_anchors_and_offsets(text: str, direction: str, anchors: tuple[str, ...],
+                                                 resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == (direction, anchors)
+
+
+def test_along_with_is_not_along(resources: Resources) -> None:
+    [found] = areas("Troops cleared 60 square km around Shirqat, along with the villages of Asdira.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Shirqat",))

@@ -211,3 +211,32 @@ def test_a_date_inside_a_sentence_is_not_a_page_date() -> None:
         dt.date(2019, 3, 2)  # read as the written date itself
     far_down = "Troops cleared two villages on Saturday near Hit. " + "Families returned home. " * 20 + "\n2 March 2019"
     assert "date line" not in event_date(far_down, None)[1]  # a date line far from the top is not the page's
+
+
+FRIDAY = dt.date(2021, 1, 29)
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # the dateline's day is when the story was filed, not an event day
+    ("SOUTHWEST ASIA, Jan. 29, 2021 — On Jan. 27, coalition aircraft struck two caves.", FRIDAY,
+     dt.date(2021, 1, 27)),
+    # 'announced, today, Friday, the results of' is a statement's day
+    ("The command announced, today, Friday, the results of a sweep carried out on Wednesday.", FRIDAY,
+     dt.date(2021, 1, 27)),
+    # a reaction's day is not the event's
+    ("Baghdad on Friday summoned the envoy after shells hit a resort on Wednesday.", FRIDAY, dt.date(2021, 1, 27)),
+    # a range's first day, even when the last gives the year
+    ("From Jan. 24 to Jan. 27, 2021, troops cleared the wadi.", None, dt.date(2021, 1, 24)),
+    ("From Jan. 24 to Jan. 27, 2021, troops cleared the wadi.", FRIDAY, dt.date(2021, 1, 24)),
+    ("Between Dec. 30 and Jan. 2, 2021, troops cleared the wadi.", None, dt.date(2020, 12, 30)),
+    # a launch told after the lead, two weeks before the lead's day, is the campaign's: the lead's day is the news
+    ("Troops on Thursday retook the town.\nThe army launched the offensive on Jan. 14 with air support.", FRIDAY,
+     dt.date(2021, 1, 28)),
+])
+def test_datelines_statements_ranges_and_campaigns(text: str, published: dt.date | None, expected: dt.date) -> None:
+    assert event_date(text, published)[0] == expected
+
+
+def test_a_launch_days_before_the_lead_still_dates_the_report() -> None:
+    text = "Troops on Thursday entered the town.\nThe offensive began on Monday with air support."
+    assert event_date(text, FRIDAY)[0] == dt.date(2021, 1, 25)

@@ -81,17 +81,22 @@ VAGUE = re.compile(r"\b(?:last week|earlier this week|this week|earlier this mon
 _OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before": -1, "the previous day": -1,
             "the day before yesterday": -2}
 RECENT_DAYS = 14
+LAUNCH_REACH_DAYS = 7  # a launch told after the lead, further back than this from the lead's day, is the campaign's
 
 
 # A reporting word, then only names, articles, prepositions and words for the statement itself, up to
 # the day: 'said a Peshmerga commander on Monday', 'in a tweet on Friday' (not 'said strikes hit on Sunday').
-REPORTING = re.compile(r"\b(?:[Ss]aid|[Ss]ays|told|tells|announced|stated|reported|added|confirmed|statement|"
-                       r"tweet|tweeted|published|wrote|declared)\b,?"
-                       r"(?:\s+(?:[A-Z][\w'’-]*|a|an|the|on|in|to|by|of|at|late|early|during|press|news|"
+# Statements and reactions: the day a ministry said, condemned or summoned is not the day of the event.
+_STATEMENT_VERBS = (r"[Ss]aid|[Ss]ays|told|tells|announced|stated|reported|added|confirmed|statement|tweet|tweeted|"
+                    r"published|wrote|declared|condemned|denounced|summoned|protested|recalled|vowed|warned|urged")
+REPORTING = re.compile(rf"\b(?:{_STATEMENT_VERBS})\b,?"
+                       r"(?:\s+(?:[A-Z][\w'’-]*|a|an|the|on|in|to|by|of|at|late|early|during|press|news|today|"
+                       r"yesterday|this|morning|evening|"
                        r"conference|briefing|interview|statement|tweet|post|commander|spokesman|spokesperson|official|officials|"
                        r"source|sources|officer|minister|ministry|council|command|general|colonel|media|agency|"
                        r"military|security|local|senior|kurdish|iraqi),?)*\s+$")
-REPORTING_AFTER = re.compile(r"[^.;,]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted)\b", re.IGNORECASE)
+REPORTING_AFTER = re.compile(r"[^.;,]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted|condemned|"
+                             r"denounced|summoned|protested|recalled|vowed|warned|urged)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,9 @@ class DateCandidate:
             return -1
         return 5 if self.background else 4 if self.vague or self.progress else 3 if self.reporting \
             else 1 if self.explicit else 0
+
+
+RANGE_JOIN = re.compile(r"\s*(?:to|and|through|until|till|[-–])\s*", re.IGNORECASE)
 
 
 def _explicit(m: re.Match[str], published: dt.date | None, year_hint: int | None = None) -> dt.date | None:
@@ -206,8 +214,22 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
     """Every day the text gives. Without a publication date, written dates without a year take
     `year_hint` (e.g. from the report's url) and relative words give nothing."""
     found: list[DateCandidate] = []
-    for m in EXPLICIT.finditer(text):
+    written = list(EXPLICIT.finditer(text))
+    range_ends: set[int] = set()
+    for k, m in enumerate(written):
+        after = written[k + 1] if k + 1 < len(written) else None
+        if m.start() in range_ends:
+            continue  # 'from Jan. 24 to Jan. 27': a range gives its first day
+        ranged = after is not None and RANGE_JOIN.fullmatch(text, m.end(), after.start()) is not None
         date = _explicit(m, published, year_hint)
+        if ranged and after is not None:
+            range_ends.add(after.start())
+            end = _explicit(after, published, year_hint)
+            if end is not None and not (m.group("year") or m.group("year2")):
+                # the first day takes the year the last one gives: 'Dec. 30 and Jan. 2, 2021' starts in 2020
+                date = _explicit(m, None, end.year)
+                if date is not None and date > end:
+                    date = _explicit(m, None, end.year - 1)
         if date is not None:
             found.append(_candidate(text, date, m, explicit=True))
     for m in NUMERIC.finditer(text):
@@ -264,13 +286,17 @@ def _span_start(phrase: str, published: dt.date) -> dt.date:
     return first
 
 
-def _preference(c: DateCandidate, lead_end: int, latest_first: bool) -> tuple[int, bool, int, int]:
+def _preference(c: DateCandidate, lead_end: int, latest_first: bool,
+                lead_day: dt.date | None = None) -> tuple[int, bool, int, int]:
     """How a candidate sorts (lowest first): its rank, a span 'since' a day told after the lead counting
-    as a plain day ('has shelled villages since May 3' is background to the lead's news); among day words
-    the lead's first; then the latest day (older days are background), or with no publication date the
-    first in the text."""
+    as a plain day ('has shelled villages since May 3' is background to the lead's news), and so does a
+    launch told after the lead more than LAUNCH_REACH_DAYS before the lead's own day (the campaign the
+    news belongs to: 'the offensive launched Sept. 21' under 'forces on Thursday retook the town'); among
+    day words the lead's first; then the latest day (older days are background), or with no publication
+    date the first in the text."""
     later = c.position >= lead_end
-    rank = 0 if c.since and later and c.rank < 0 else c.rank
+    campaign = lead_day is not None and (lead_day - c.date).days > LAUNCH_REACH_DAYS
+    rank = 0 if (c.since or campaign) and later and c.rank < 0 else c.rank
     return rank, later and rank == 0, -c.date.toordinal() if latest_first else 0, c.position
 
 
@@ -307,9 +333,11 @@ def page_date(text: str) -> dt.date | None:
 
 
 # A wire story's dateline: 'BAGHDAD, Sept 26 (Reuters) -', 'ERBIL, Iraq, March 3, 2019 (AFP) -'.
+# A story's dateline: 'BAGHDAD, Sept 26 (Reuters) -', 'ERBIL, Iraq, March 3, 2019 (AFP) -', 'SOUTHWEST ASIA,
+# July 14, 2016 —': the day it was filed, not a day of the events it tells.
 WIRE_DATELINE = re.compile(rf"\s*[A-Z][A-Za-z .'’-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'’-]{{1,30}})?,\s*{_MONTH}\s+"
-                           r"(?P<day>\d{1,2})(?:,\s*(?P<year>(?:19|20)\d\d))?\s*\((?:Reuters|AFP|AP|Xinhua|"
-                           r"Anadolu|AA|dpa|IANS|UPI|KUNA|Kurdistan24|Rudaw)\)")
+                           r"(?P<day>\d{1,2})(?:,\s*(?P<year>(?:19|20)\d\d))?\s*(?:\((?:Reuters|AFP|AP|Xinhua|"
+                           r"Anadolu|AA|dpa|IANS|UPI|KUNA|Kurdistan24|Rudaw|[A-Z]{2,10})\)\s*)?(?:—|–|--|-|:)")
 FILED_WITHIN_DAYS = 7  # a web page may carry a later date than the wire story it reprints
 
 
@@ -368,14 +396,19 @@ def event_date(text: str, published: dt.date | None, title: str = "",
     if filed is not None and filed != published:
         date, basis = event_date(text, filed, title)
         return date, f"{basis} (the wire dateline's day)"
+    dateline = WIRE_DATELINE.match(text)
     for source in (text, title):
         candidates = date_candidates(source, published, year_hint)
+        if dateline is not None and source is text:  # the day the story was filed is no event day
+            candidates = [c for c in candidates if c.position >= dateline.end()]
         if published is not None:
             recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
             candidates = recent or [c for c in candidates if c.date <= published]
         if candidates:
             lead_end = _lead_end(source)
-            best = min(candidates, key=lambda c: _preference(c, lead_end, published is not None))
+            lead_days = [c.date for c in candidates if c.position < lead_end and c.rank == 0]
+            lead_day = max(lead_days) if lead_days else None
+            best = min(candidates, key=lambda c: _preference(c, lead_end, published is not None, lead_day))
             relative = published is not None and not best.explicit
             basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
                                           and published else "")
