@@ -339,3 +339,13 @@ def test_axes_wadis_neighbourhoods_and_sides_of_known_places(text: str, surface:
 ])
 def test_no_place_without_a_name(text: str, resources: Resources) -> None:
     assert surfaces(text, resources) == []
+
+
+def test_a_place_taken_and_located_by_a_side_of_a_city(resources: Resources) -> None:
+    assert "Zerdawa" in surfaces("Earlier this month troops retook Zerdawa, north of the city.", resources)
+
+
+def test_a_strike_release_line_names_its_place(resources: Resources) -> None:
+    text = "Strikes in Iraq\n-- Near Zerdawa, one strike destroyed a fighting position.\n-- Near Mosul, two strikes hit."
+    assert "Zerdawa" in surfaces(text, resources)
+    assert surfaces("Near misses, the pilots said, were common.", resources) == []

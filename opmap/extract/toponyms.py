@@ -54,8 +54,12 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("neighbourhood", re.compile(rf"\b({_NAME})\s+(?:neighbou?rhood|quarter)s?\b|\b(?:neighbou?rhood|quarter)s?\s+"
                                  rf"of\s+({_NAME})"), ("neighbo", "quarter")),
     # a name the text locates by a side of a known place: 'in Tel Skuf, north of Mosul'
-    ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards|of)\s+({_NAME}),\s+(?:just\s+)?"
-                         rf"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?=[A-Z])"), ("north", "south", "east", "west")),
+    ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards|of|retook|recaptured|captured|entered|"
+                         rf"liberated|seized|reached|stormed|shelled|struck|hit|attacked|cleared|besieged|bombed)\s+"
+                         rf"({_NAME}),\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
+                         rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west")),
+    # a strike release's line: '-- Near Sultan Abdallah, one strike destroyed ...'
+    ("place", re.compile(rf"(?:^|\n)\s*(?:[-–—•*]+\s*)?Near\s+({_NAME}),"), ("near",)),
     ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b"), ()),
     ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b"), ()),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
