@@ -59,7 +59,7 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
                          rf"({_NAME}),\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
                          rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west")),
     # a strike release's line: '-- Near Sultan Abdallah, one strike destroyed ...'
-    ("place", re.compile(rf"(?:^|\n)\s*(?:[-–—•*]+\s*)?Near\s+({_NAME}),"), ("near",)),
+    ("place", re.compile(rf"(?<![^\n])[ \t]*(?:[-–—•*]+\s*)?Near\s+({_NAME}),"), ("near",)),
     ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b"), ()),
     ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b"), ()),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
