@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
@@ -120,6 +121,8 @@ class DatedReport:
     event_date: dt.date
     stands_in: bool
     actors: tuple[str, ...]
+    name_words: frozenset[str] = frozenset()  # the words of the operation's own name (`_name_words`)
+    phase: int | None = None  # the phase of a named operation it tells
 
 
 class DatingIndex:
@@ -132,16 +135,25 @@ class DatingIndex:
         self.dated: dict[int, DatedReport] = {}
         self.by_entry: dict[str, array[int]] = {}
         self.by_cell: dict[tuple[int, int], tuple[array[int], array[float], array[float]]] = {}
+        self.by_name_word: dict[str, array[int]] = {}  # a word of an operation's name -> dated reports
+        self._names: dict[frozenset[str], frozenset[str]] = {}  # each distinct name's words kept once
         self._sides: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct set of sides kept once
 
     def add(self, result: ArticleResult, position: int) -> None:
         """Take a report at `position` in the run (positions must grow); an undated one is left out."""
         if result.event_date is None:
             return
-        actors = tuple(result.operation.actors) if result.operation else ()
+        op = result.operation
+        actors = tuple(op.actors) if op else ()
         actors = self._sides.setdefault(actors, actors)
+        words = _name_words(op.name) if op is not None and op.name else frozenset()
+        words = self._names.setdefault(words, words)
         self.dated[position] = DatedReport(result.article.id, result.event_date,
-                                           result.date_basis.startswith(STANDS_IN), actors)
+                                           result.date_basis.startswith(STANDS_IN), actors, words,
+                                           op.phase if op is not None else None)
+        if op is not None and op.name:
+            for word in words:
+                self.by_name_word.setdefault(word, array("q")).append(position)
         for p in _operation_places(result):
             assert p.lon is not None and p.lat is not None
             if p.entry_key:
@@ -161,12 +173,34 @@ class DatingIndex:
         cues = unresolved_day_cues(result.article.text, result.article.title)
         if not cues:
             return result
+        named = self._same_named_operation(result, position)
         # a weekday falls within three days of any date: only reports naming the very place support it
-        related = {same_entry: [self.dated[i] for i in self._related(result, same_entry, position)]
+        related = {same_entry: named or [self.dated[i] for i in self._related(result, same_entry, position)]
                    for same_entry in (False, True)}
         evidence = [(c, related[c.weekday is not None]) for c in cues]
         found = _agreed_day(evidence, year_from_url(result.article.url))
         return _dated(result, *found) if found is not None else result
+
+    def _same_named_operation(self, result: ArticleResult, position: int) -> list[DatedReport]:
+        """The dated reports of the operation the report names, in the same phase: one name's words hold
+        the other's ('Heroes of Iraq' in 'Heroes of Iraq – Victory'), and both give the same phase or
+        neither gives one (each phase of a named operation is launched on its own day)."""
+        op = result.operation
+        if op is None or not op.name:
+            return []
+        words = _name_words(op.name)
+        if not words:
+            return []
+        rarest = min(words, key=lambda w: len(self.by_name_word.get(w, ())))
+        holders = self.by_name_word.get(rarest, array("q"))
+        start, end = _nearest(holders, position)
+        found = []
+        for i in holders[start:end]:
+            other = self.dated[i]
+            theirs = other.name_words
+            if (words <= theirs or theirs <= words) and other.phase == op.phase:
+                found.append(other)
+        return found
 
     def _related(self, result: ArticleResult, same_entry: bool, position: int) -> list[int]:
         """The dated reports holding the report's most specific shared operation place (a village or
@@ -198,6 +232,14 @@ class DatingIndex:
             if holders and (best is None or key < best):
                 best, chosen = key, sorted(holders)
         return chosen
+
+
+_NAME_FILLER = frozenset({"the", "of", "for", "and", "operation", "campaign", "offensive", "is", "our", "al"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words that make an operation's name, folded ('Heroes of Iraq' and 'Iraq Heroes' share them)."""
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _NAME_FILLER)
 
 
 def _cell(lon: float, lat: float) -> tuple[int, int]:
@@ -259,13 +301,16 @@ def _same_sides(one: ArticleResult, other: DatedReport) -> bool:
 
 def _agreed_day(evidence: list[tuple[DayCue, list[DatedReport]]],
                 year: int | None) -> tuple[dt.date, DayCue, DatedReport] | None:
-    """The day the cues name by their related reports: a cue that falls on a related report's own event
-    day first (the report names the operation's day), else the best-ranked cue any related report
-    places; None when the related reports place that cue on different days."""
+    """The day the cues name by their related reports: a cue that falls on the own event day of a related
+    report that all the cues fit first (the report names the operation's day), else the best-ranked cue
+    any related report places; None when the related reports place that cue on different days."""
     for cue, related in evidence:
-        for other in related:
+        # the related reports every cue of the report fits ('on Wednesday' and 'on December 29' both
+        # fit a report dated 31 December, not one dated in August)
+        fitting = [o for o in related if all(_implied(c, o, year) is not None for c, _ in evidence)]
+        for other in fitting:
             if _implied(cue, other, year) == other.event_date:
-                days = {_implied(cue, o, year) for o in related} - {None}
+                days = {_implied(cue, o, year) for o in fitting} - {None}
                 return (other.event_date, cue, other) if len(days) == 1 else None
     for cue, related in evidence:
         placed = [(day, o) for o in related if (day := _implied(cue, o, year)) is not None]

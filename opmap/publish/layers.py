@@ -21,7 +21,8 @@ CRS = "EPSG:4326"
 # the layers never meets pandas' NA.
 NUMBERS = {"precision": "float64", "area_km2": "float64", "range_min_km2": "float64", "range_max_km2": "float64",
            "distance_km": "float64", "uncertainty_m": "float64", "event_year": "float64",
-           "total_area_km2": "float64", "fatalities": "float64", "inter1": "float64", "inter2": "float64"}
+           "total_area_km2": "float64", "fatalities": "float64", "inter1": "float64", "inter2": "float64",
+           "phase": "float64"}
 # Provenance of a report: in GeoJSON on every row (self-contained); in GeoPackage and GeoParquet once,
 # in the `reports` table, joined by `article`.
 REPORT_COLUMNS = ("article", "title", "source", "url", "published", "event_date", "date_basis")
@@ -196,7 +197,10 @@ def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
                          "unit_as_written": s.unit_text, "hedge": s.hedge or None,
                          "range_min_km2": s.range_km2[0] if s.range_km2 else None,
                          "range_max_km2": s.range_km2[1] if s.range_km2 else None,
-                         "status": s.status, "direction": s.direction, "direction_text": s.direction_text,
+                         # compass, 'around', 'between' or null; 'along X' is no side: its corridor shows in
+                         # shape_model and its words in direction_text
+                         "status": s.status, "direction": s.direction if s.direction != "along" else None,
+                         "direction_text": s.direction_text,
                          "distance_km": s.distance_km,
                          "anchors": list(r.anchors), "shape_model": r.shape_model,
                          "precision": r.precision or None, "uncertainty_m": r.uncertainty_m,
