@@ -16,15 +16,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from shapely.geometry import Point
-
 from opmap.errors import OpmapError
 from opmap.model import Article, ArticleResult
 from opmap.pipeline import Resources, process_safely
 
 CHUNK_REPORTS = 200  # reports per task: big enough to amortise a task, small enough to bound memory
 ENGINES = ("local", "dask")
-_DRAWN = Point(0.0, 0.0)  # stands for an area's outline where only its presence is read
 
 
 @dataclass(frozen=True)
@@ -63,14 +60,6 @@ def process_chunk(articles: Sequence[Article], resources: Resources, layers: boo
     from opmap.publish import chunk_layers
 
     return results, chunk_layers([r for r in results if not r.failed], resources.zones)
-
-
-def figure_evidence(result: ArticleResult) -> ArticleResult:
-    """What `opmap.conflicts.flag_conflicting_figures` reads of a report: its date, id and stated areas."""
-    areas = tuple(replace(a, geometry=_DRAWN if a.geometry is not None else None, basis="", zone_shares=())
-                  for a in result.areas)  # whether an area was drawn matters, not its outline
-    return replace(result, places=(), areas=areas, operation=None, warnings=(),
-                   article=Article(id=result.article.id, text="", path=""))
 
 
 def compact(result: ArticleResult) -> ArticleResult:
