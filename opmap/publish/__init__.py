@@ -147,7 +147,8 @@ class Publisher:
         # operation rows wait on disk for their operation ids (known once every report is in)
         self.operations = Spill(staging)
         self.distinct = DistinctPlaces()
-        self.for_map: dict[str, list[gpd.GeoDataFrame]] | None = {"places": [], "areas": [], "uncertainty": []}
+        # the rows a map draws (up to map_limit reports) wait on disk too, read back only to build the map
+        self.for_map: Spill | None = Spill(staging)
         self.geojson = {name: GeoJSONStream(staging / f"{name}.geojson") for name in STREAMED} \
             if "geojson" in formats else {}
         self.gpkg = GeoPackageStream(staging / "opmap.gpkg") if "gpkg" in formats or "qgis" in formats else None
@@ -220,9 +221,9 @@ class Publisher:
         self.reports += n_reports
         if self.for_map is not None:
             if "html" in self.formats and self.reports <= self.map_limit:
-                for name, frame in layers.items():
-                    self.for_map[name].append(frame)
+                self.for_map.add(layers)
             else:
+                self.for_map.close()
                 self.for_map = None
 
     def finish(self, operation_ids: Sequence[str] | None = None, control_line: dict[str, Any] | None = None,
@@ -273,12 +274,17 @@ class Publisher:
             written.append(GeoParquetStream(self.out / "zones.parquet").write_whole(self.zone_frame))
         if "html" in self.formats:
             if self.for_map is not None:
-                places = _concat(self.for_map["places"], place_layer([]))
-                areas = _concat(self.for_map["areas"], area_layer([]))
+                drawn: dict[str, list[gpd.GeoDataFrame]] = {"places": [], "areas": [], "uncertainty": []}
+                for spilled in self.for_map:
+                    for name, frame in spilled.items():
+                        drawn[name].append(frame)
+                self.for_map.close()
+                places = _concat(drawn["places"], place_layer([]))
+                areas = _concat(drawn["areas"], area_layer([]))
                 if area_flags and len(areas):
                     areas["flag"] = [area_flags.get((a, q, k), f) for a, q, k, f in
                                      zip(areas["article"], areas["quote"], areas["area_km2"], areas["flag"], strict=True)]
-                uncertainty = _concat(self.for_map["uncertainty"], uncertainty_layer(area_layer([])))
+                uncertainty = _concat(drawn["uncertainty"], uncertainty_layer(area_layer([])))
                 written.append(write_map(places, areas, self.zone_frame, self.out / "map.html",
                                          operations=_concat(operations.for_map, empty), control_line=control_line,
                                          uncertainty=uncertainty, distinct_places=distinct, cdn=self.cdn))
@@ -287,6 +293,8 @@ class Publisher:
                 written.append(write_too_large_page(self.out / "map.html", self.reports, self.map_limit, others))
         if progress:
             progress("map")
+        if self.for_map is not None:
+            self.for_map.close()
         self.folder.close()  # the staging folder becomes `out`
         return [self.target / path.name for path in written]
 
@@ -321,6 +329,8 @@ class Publisher:
     def discard(self) -> None:
         """Drop every temporary file of an unfinished run; earlier outputs stay as they were."""
         self.operations.close()
+        if self.for_map is not None:
+            self.for_map.close()
         for stream in self.geojson.values():
             stream.discard()
         for parquet in self.parquet.values():
