@@ -21,8 +21,7 @@ CRS = "EPSG:4326"
 # the layers never meets pandas' NA.
 NUMBERS = {"precision": "float64", "area_km2": "float64", "range_min_km2": "float64", "range_max_km2": "float64",
            "distance_km": "float64", "uncertainty_m": "float64", "event_year": "float64",
-           "total_area_km2": "float64", "fatalities": "float64", "inter1": "float64", "inter2": "float64",
-           "phase": "float64"}
+           "total_area_km2": "float64", "fatalities": "float64", "inter1": "float64", "inter2": "float64"}
 # Provenance of a report: in GeoJSON on every row (self-contained); in GeoPackage and GeoParquet once,
 # in the `reports` table, joined by `article`.
 REPORT_COLUMNS = ("article", "title", "source", "url", "published", "event_date", "date_basis")

@@ -103,7 +103,7 @@ def what_the_report_says(result: ArticleResult) -> dict[str, object]:
         "destroyed": "; ".join(f"{f.value:g} {f.what}" for f in op.destroyed),
         "villages_cleared": "; ".join(op.villages_cleared),
         "operation_name": op.name,
-        "phase": op.phase,
+        "phase": str(op.phase) if op.phase else "",  # text, as every chunk of a run must type it alike
     }
 
 
@@ -325,7 +325,7 @@ def acled_table(operations: gpd.GeoDataFrame, event_id: dict[str, str] | None = 
     for name in ("operation_id", "article", "title", "url", "zone", "n_areas", "total_area_km2", "actors",
                  "supported_by", "force_size", "casualties", "destroyed", "villages_cleared", "operation_name", "phase",
                  "date_basis"):
-        frame[name] = column(name, None if name in ("n_areas", "total_area_km2", "phase") else "")
+        frame[name] = column(name, None if name in ("n_areas", "total_area_km2") else "")
     frame["figures_disputed"] = disputed_figures(operations) if disputed is None else \
         [disputed.get(str(o), "") for o in column("operation_id")]
     for level in ("admin1", "admin2", "admin3"):
