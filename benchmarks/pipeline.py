@@ -27,7 +27,9 @@ from opmap.pipeline import EXAMPLES, Resources, process_article  # noqa: E402
 from opmap.reading import read_articles  # noqa: E402
 from opmap.resolve import resolve  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "corpus" / "dev"
+# the dev corpus beside the checkout (/work/main) or beside its worktrees folder (/work/wt/<name>)
+DEV = next((d for d in (ROOT.parent / "shared" / "corpus" / "dev", ROOT.parent.parent / "shared" / "corpus" / "dev")
+            if d.is_dir()), ROOT.parent / "shared" / "corpus" / "dev")
 
 
 def corpus() -> list[Article]:

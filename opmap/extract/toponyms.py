@@ -16,8 +16,9 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from opmap.extract.sentences import Sentences
 from opmap.gazetteer import NOT_PLACE_NAMES, GazetteerIndex
@@ -36,20 +37,26 @@ NAMED_IN_HEADS = frozenset(fold_token(w) for w in ["resistance", "state", "qaeda
 # linear in the text.
 _WORD = r"[A-Z][\w‐-]{0,40}(?:['’](?![sS]\b)[\w‐-]{1,40}){0,4}"  # a capitalised word; a possessive 's ends it
 _NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s{{1,20}}(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
+# The same words with possessive letter runs ('{0,40}+': never given back). In every pattern but ROAD a
+# name is followed by a space, a comma, an apostrophe or the pattern's end, never by a letter or hyphen,
+# so a shorter run could never match where the whole run failed: the same matches, without the engine
+# retrying each word letter by letter (tests/test_toponyms.py compares the two forms).
+_WORD_RUN = r"[A-Z][\w‐-]{0,40}+(?:['’](?![sS]\b)[\w‐-]{1,40}+){0,4}"
+_NAME_RUN = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD_RUN}(?:\s{{1,20}}(?:(?:al|el)[-‐] ?)?{_WORD_RUN}){{0,3}}"
 # Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
 FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
                  r"[Mm]ilitary [Bb]ase|[Bb]ase|[Aa]irport|[Bb]order [Cc]rossing|[Cc]rossing|[Jj]unction|[Ii]ntersection|"
                  r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
                  r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
-_LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{0,40}}"
+_LIST = rf"{_NAME_RUN}(?:\s*,\s*(?:and\s+)?{_NAME_RUN}|\s+and\s+{_NAME_RUN}){{0,40}}"
 # (cue, pattern, the words a sentence must hold for the pattern to be tried; () = the cue's CUE_HINTS)
 CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), ()),
     ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), ()),
     ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), ()),
-    ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b"), ()),
-    ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b"), ()),
+    ("area", re.compile(rf"\b({_NAME_RUN})\s+(?:area|region)\b"), ()),
+    ("feature", re.compile(rf"\b({_NAME_RUN}\s+(?:{FEATURE_HEADS}))\b"), ()),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
     ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
                            rf":\s*({_LIST})"), (":",)),
@@ -57,29 +64,29 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
      (" like ", "such as", "including", "namely")),
     # a place's officials: 'the mayor of X', 'the governor of X'
-    ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})"),
+    ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME_RUN})"),
      ("mayor", "governor", "qaimaqam", "commissioner", "head of")),
     # a name the text locates: 'X is 90 kilometers northeast of Erbil', 'X, 10 miles north of Y'
-    ("place", re.compile(rf"\b({_NAME}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
+    ("place", re.compile(rf"\b({_NAME_RUN}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
                            rf"approximately)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+"
                            rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile")),
     # 'the sub-district of X', 'A and B sub-districts'
     ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})"),
      ("district", "nahiya", "qadha")),
-    ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME}){{0,40}},?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
+    ("subdistrict", re.compile(rf"\b({_NAME_RUN}(?:\s*,\s*{_NAME_RUN}){{0,40}},?\s+and\s+{_NAME_RUN})\s+(?:sub-?districts|subdistricts|"
                                rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates")),
-    ("village", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})"), ()),
-    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})"), ()),
-    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})"), ()),
+    ("village", re.compile(rf"\bfrom\s+({_NAME_RUN})\s+(?:to|toward|towards|into)\s+({_NAME_RUN})"), ()),
+    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME_RUN})"), ()),
+    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME_RUN})"), ()),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
                            rf"namely|are|were)\s+({_LIST})"), ()),
-    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})"), ()),
-    ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), ()),
-    ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
-    ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b"), ()),
-    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
+    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME_RUN})"), ()),
+    ("range", re.compile(rf"\b({_NAME_RUN}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), ()),
+    ("district", re.compile(rf"\b({_NAME_RUN}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
+    ("governorate", re.compile(rf"\b({_NAME_RUN}\s+(?:province|governorate|Province|Governorate))\b"), ()),
+    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME_RUN})"), ()),
     # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
-    ("place", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
+    ("place", re.compile(rf"\b({_NAME_RUN}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
                            rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"
                            rf"(?!\s+(?:elders?|chiefs?|head|mukhtar|leaders?|residents?|officials?|council|police|mayor|"
                            rf"guards?|commanders?|governor|man|woman|boy|girl|teacher|doctor))"),
@@ -87,10 +94,10 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
     ("place", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
                            rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
-                           rf"({_NAME})"),
+                           rf"({_NAME_RUN})"),
      ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading")),
     # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
-    ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
+    ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME_RUN})"),
      ("near", "outside", "close to", "vicinity")),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
@@ -157,7 +164,7 @@ _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|ar
                          r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
                          r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
-_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME}){{1,40}},?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
+_NAME_LIST = re.compile(rf"{_NAME_RUN}(?:\s*,\s*{_NAME_RUN}){{1,40}},?\s+and\s+(?:{_NAME_RUN}|(?P<others>{_OTHER_PLACES}))")
 # 'pro-Iran militias', 'anti-Baghdad protests': an allegiance, not a place.
 # 'X's house', 'X's son': X is a person.
 _PERSONS_THINGS = re.compile(r"['’]s\s+(?:house|home|family|son|sons|daughter|daughters|brother|brothers|wife|car|"
@@ -179,16 +186,26 @@ _COMMANDS = re.compile(rf"{_LIST}\s+(?:operations?\s+)?commands?\b")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word of the text: as written, folded (`fold_token`), whether it is capitalised, where it is."""
+
     text: str
     key: str
+    capital: bool  # _capitalised(text)
     start: int
     end: int
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(w, fold_token(w), m.start(), m.end()) for m in _TOKEN.finditer(text) for w in (m.group(0),)]
+    # a named tuple, built with tuple.__new__ from the word's memoised key and capital: a report has
+    # hundreds of words, and this is the one pass over all of them
+    new, info = tuple.__new__, _word_info
+    return [new(Token, (w, *info(w), *m.span())) for m in _TOKEN.finditer(text) for w in (m.group(),)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_info(word: str) -> tuple[str, bool]:
+    return fold_token(word), _capitalised(word)
 
 
 def _capitalised(word: str) -> bool:
@@ -207,28 +224,28 @@ def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
-        if not _capitalised(tokens[i].text):
+        if not tokens[i].capital:
             i += 1
             continue
         run = [i]
         j = i + 1
         while j < len(tokens) and text[tokens[j - 1].end:tokens[j].start].strip(" -‐'’") == "":
             word = tokens[j].text
-            joins_next = j + 1 < len(tokens) and _capitalised(tokens[j + 1].text)
-            if _capitalised(word) or (word.lower() in _CONNECTORS and joins_next) or (
+            joins_next = j + 1 < len(tokens) and tokens[j + 1].capital
+            if tokens[j].capital or (word.lower() in _CONNECTORS and joins_next) or (
                     tokens[j].key in ("al", "el") and joins_next and text[tokens[j].end:tokens[j].end + 1] in "-‐"):
                 run.append(j)
                 j += 1
             else:
                 break
-        heads = [k for k in run if tokens[k].key in ORGANISATION_HEADS and _capitalised(tokens[k].text)]
+        heads = [k for k in run if tokens[k].key in ORGANISATION_HEADS and tokens[k].capital]
         if heads:
             last = heads[-1]
             end = last
             if last + 1 < len(tokens) and last + 1 in run and tokens[last + 1].text.lower() in ("of", "for"):
                 end = run[-1]
             elif tokens[last].key in NAMED_IN_HEADS and j + 1 < len(tokens) and tokens[j].text == "in" \
-                    and _capitalised(tokens[j + 1].text):
+                    and tokens[j + 1].capital:
                 end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
             spans.append((tokens[run[0]].start, tokens[end].end))
         i = j
@@ -442,7 +459,7 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
             j += 1
             end = tokens[j].end
     elif i >= 1 and tokens[i - 1].key in MOUNT_WORDS and _joined(text, tokens[i - 1], tokens[i]) \
-            and _capitalised(tokens[i - 1].text):
+            and tokens[i - 1].capital:
         unit = "mount"
         start = tokens[i - 1].start
     elif i >= 2 and tokens[i - 1].key == "of" and tokens[i - 2].key in ("province", "governorate") and \
@@ -501,7 +518,7 @@ def _part_of_longer_name(text: str, tokens: list[Token], i: int, j: int, index: 
         return False
     if after.text.isdigit():
         return True
-    return _capitalised(after.text) and not after.text.isupper() and after.key not in NOT_PLACE_NAMES \
+    return after.capital and not after.text.isupper() and after.key not in NOT_PLACE_NAMES \
         and not index.lookup(after.key) and not _capitalised_sentence_start(text, tokens[i])
 
 
@@ -509,7 +526,7 @@ def _preceded_by_name(text: str, tokens: list[Token], i: int, index: GazetteerIn
     """'Hawre Amedi', 'Abdul Mohsen al-Abbasi': a capitalised word that is no place, title, feature or
     direction, glued before the name, makes it part of a person's name."""
     before = tokens[i - 1]
-    if text[before.end:tokens[i].start] not in (" ", "-") or not _capitalised(before.text) or before.text.isupper():
+    if text[before.end:tokens[i].start] not in (" ", "-") or not before.capital or before.text.isupper():
         return False
     if _capitalised_sentence_start(text, before):
         return False
@@ -562,7 +579,7 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
             continue
         for length in (3, 2, 1):
             span = tokens[i:i + length]
-            if len(span) < length or not all(_capitalised(t.text) and not t.text.isupper() for t in span):
+            if len(span) < length or not all(t.capital and not t.text.isupper() for t in span):
                 continue
             if any(not _joined(text, a, b) for a, b in itertools.pairwise(span)):
                 continue
@@ -582,7 +599,7 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
 
 def j_next_is_name(text: str, tokens: list[Token], j: int) -> bool:
     """True when the word after token j continues a capitalised name ('Sean Ryan')."""
-    return j + 1 < len(tokens) and (_capitalised(tokens[j + 1].text) or tokens[j + 1].text.isdigit()) \
+    return j + 1 < len(tokens) and (tokens[j + 1].capital or tokens[j + 1].text.isdigit()) \
         and text[tokens[j].end:tokens[j + 1].start] == " "
 
 
@@ -600,7 +617,7 @@ def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
 
 def _match_at(text: str, tokens: list[Token], i: int,
               index: GazetteerIndex) -> tuple[int, list[GazetteerEntry]] | None:
-    if not _capitalised(tokens[i].text) or (tokens[i].key in ARTICLES and tokens[i].key not in ("al", "el")):
+    if not tokens[i].capital or (tokens[i].key in ARTICLES and tokens[i].key not in ("al", "el")):
         return None
     keys = [tokens[i].key]
     best: tuple[int, list[GazetteerEntry]] | None = None
