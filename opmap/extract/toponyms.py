@@ -49,56 +49,84 @@ FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]iel
                  r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
                  r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
 _LIST = rf"{_NAME_RUN}(?:\s*,\s*(?:and\s+)?{_NAME_RUN}|\s+and\s+{_NAME_RUN}){{0,40}}"
-# (cue, pattern, the words a sentence must hold for the pattern to be tried; () = the cue's CUE_HINTS)
-CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+_NAME_START = r"(?:[A-Z]|[ae]l[-‐ ])"  # how every name begins ('Al-' and 'El-' begin with a capital)
+
+
+def _after_a_word(suffix: str) -> re.Pattern[str]:
+    """The quick test of a pattern whose name ends before `suffix`: a capitalised word (the name's
+    last), spaces, the suffix."""
+    return re.compile(rf"[A-Z][\w'’‐-]*+\s+(?:{suffix})")
+
+
+_OF_A_NAME = re.compile(rf"of\s+{_NAME_START}")
+# (cue, pattern, the words a sentence must hold for the pattern to be tried (() = the cue's CUE_HINTS),
+#  quick: None or a cheap pattern that every match of the pattern contains; where it finds nothing, the
+#  pattern is not tried. A quick pattern starts with a letter or a word, never with a lookaround, so the
+#  regex engine skips through the text fast; it has no lookaround at its end either, so a match inside a
+#  sentence is a match in the whole text.)
+CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
-                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), ()),
-    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), ()),
-    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), ()),
-    ("area", re.compile(rf"\b({_NAME_RUN})\s+(?:area|region)\b"), ()),
-    ("feature", re.compile(rf"\b({_NAME_RUN}\s+(?:{FEATURE_HEADS}))\b"), ()),
+                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), (),
+     re.compile(r"(?:village|hamlet|localit|town)")),
+    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), (),
+     _after_a_word("village|town|hamlet")),
+    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), (), None),
+    ("area", re.compile(rf"\b({_NAME_RUN})\s+(?:area|region)\b"), (),
+     _after_a_word("area|region")),
+    ("feature", re.compile(rf"\b({_NAME_RUN}\s+(?:{FEATURE_HEADS}))\b"), (),
+     _after_a_word(FEATURE_HEADS)),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
     ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
-                           rf":\s*({_LIST})"), (":",)),
-    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",)),
+                           rf":\s*({_LIST})"), (":",), None),
+    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",), None),
     ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
-     (" like ", "such as", "including", "namely")),
+     (" like ", "such as", "including", "namely"), None),
     # a place's officials: 'the mayor of X', 'the governor of X'
     ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME_RUN})"),
-     ("mayor", "governor", "qaimaqam", "commissioner", "head of")),
+     ("mayor", "governor", "qaimaqam", "commissioner", "head of"), None),
     # a name the text locates: 'X is 90 kilometers northeast of Erbil', 'X, 10 miles north of Y'
     ("place", re.compile(rf"\b({_NAME_RUN}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
                            rf"approximately)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+"
-                           rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile")),
+                           rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile"), None),
     # 'the sub-district of X', 'A and B sub-districts'
     ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})"),
-     ("district", "nahiya", "qadha")),
+     ("district", "nahiya", "qadha"), None),
     ("subdistrict", re.compile(rf"\b({_NAME_RUN}(?:\s*,\s*{_NAME_RUN}){{0,40}},?\s+and\s+{_NAME_RUN})\s+(?:sub-?districts|subdistricts|"
-                               rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates")),
-    ("village", re.compile(rf"\bfrom\s+({_NAME_RUN})\s+(?:to|toward|towards|into)\s+({_NAME_RUN})"), ()),
-    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME_RUN})"), ()),
-    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME_RUN})"), ()),
+                               rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates"), None),
+    ("village", re.compile(rf"\bfrom\s+({_NAME_RUN})\s+(?:to|toward|towards|into)\s+({_NAME_RUN})"), (),
+     re.compile(rf"from\s+{_NAME_START}")),
+    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME_RUN})"), (),
+     _OF_A_NAME),
+    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME_RUN})"), (),
+     _OF_A_NAME),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
-                           rf"namely|are|were)\s+({_LIST})"), ()),
-    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME_RUN})"), ()),
-    ("range", re.compile(rf"\b({_NAME_RUN}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), ()),
-    ("district", re.compile(rf"\b({_NAME_RUN}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
-    ("governorate", re.compile(rf"\b({_NAME_RUN}\s+(?:province|governorate|Province|Governorate))\b"), ()),
-    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME_RUN})"), ()),
+                           rf"namely|are|were)\s+({_LIST})"), (),
+     re.compile(r"(?:village|hamlet|town)s")),
+    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME_RUN})"), (), None),
+    ("range", re.compile(rf"\b({_NAME_RUN}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), (),
+     _after_a_word("Mountain|Range|Height|Hill|mountain|height|hill")),
+    ("district", re.compile(rf"\b({_NAME_RUN}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), (),
+     _after_a_word("district|sub-?district|subdistrict|District|Sub-?district")),
+    ("governorate", re.compile(rf"\b({_NAME_RUN}\s+(?:province|governorate|Province|Governorate))\b"), (),
+     _after_a_word("province|governorate|Province|Governorate")),
+    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME_RUN})"), (),
+     _OF_A_NAME),
     # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
     ("place", re.compile(rf"\b({_NAME_RUN}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
                            rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"
                            rf"(?!\s+(?:elders?|chiefs?|head|mukhtar|leaders?|residents?|officials?|council|police|mayor|"
                            rf"guards?|commanders?|governor|man|woman|boy|girl|teacher|doctor))"),
-     (", a ", ", an ", ", the ")),
+     (", a ", ", an ", ", the "),
+     re.compile(r"[A-Z][\w'’‐-]*+,\s+(?:a|an|the)\s")),
     # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
     ("place", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
                            rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
                            rf"({_NAME_RUN})"),
-     ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading")),
+     ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading"), None),
     # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
     ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME_RUN})"),
-     ("near", "outside", "close to", "vicinity")),
+     ("near", "outside", "close to", "vicinity"),
+     re.compile(rf"(?:nearby|near|outside|close to|vicinity of)\s+{_NAME_START}")),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
 _ROAD_WORD = re.compile(r"\s(?:road|highway|Road|Highway)\b")
@@ -219,36 +247,47 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     return len(gap) <= 2 and gap.strip(" -‐") == "" and "\n" not in gap
 
 
+def _continues_run(text: str, tokens: list[Token], j: int) -> bool:
+    """Whether token j continues the capitalised run token j - 1 is in: only spaces, hyphens or
+    apostrophes between, and j capitalised, or a connector ('of', 'and') or 'al-' before a capital."""
+    if text[tokens[j - 1].end:tokens[j].start].strip(" -‐'’") != "":
+        return False
+    token = tokens[j]
+    if token.capital:
+        return True
+    if j + 1 >= len(tokens) or not tokens[j + 1].capital:
+        return False
+    return token.text.lower() in _CONNECTORS or (token.key in ("al", "el") and text[token.end:token.end + 1] in "-‐")
+
+
 def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """Character spans of capitalised runs that name an organisation."""
+    """Character spans of capitalised runs that name an organisation.
+
+    Runs are read left to right: a run starts at a capitalised word and takes every word that
+    continues it. Only runs holding an organisation's head word give a span, so only those are read:
+    from each head back to its run's start (the first capital after the last break), then forward."""
     spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tokens):
-        if not tokens[i].capital:
-            i += 1
+    done = 0  # the tokens before this one belong to runs already read
+    for head in [k for k, t in enumerate(tokens) if t.capital and t.key in ORGANISATION_HEADS]:
+        if head < done:
             continue
-        run = [i]
-        j = i + 1
-        while j < len(tokens) and text[tokens[j - 1].end:tokens[j].start].strip(" -‐'’") == "":
-            word = tokens[j].text
-            joins_next = j + 1 < len(tokens) and tokens[j + 1].capital
-            if tokens[j].capital or (word.lower() in _CONNECTORS and joins_next) or (
-                    tokens[j].key in ("al", "el") and joins_next and text[tokens[j].end:tokens[j].end + 1] in "-‐"):
-                run.append(j)
-                j += 1
-            else:
-                break
-        heads = [k for k in run if tokens[k].key in ORGANISATION_HEADS and tokens[k].capital]
-        if heads:
-            last = heads[-1]
-            end = last
-            if last + 1 < len(tokens) and last + 1 in run and tokens[last + 1].text.lower() in ("of", "for"):
-                end = run[-1]
-            elif tokens[last].key in NAMED_IN_HEADS and j + 1 < len(tokens) and tokens[j].text == "in" \
-                    and tokens[j + 1].capital:
-                end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
-            spans.append((tokens[run[0]].start, tokens[end].end))
-        i = j
+        first = head
+        while first > done and _continues_run(text, tokens, first):
+            first -= 1
+        while not tokens[first].capital:
+            first += 1
+        j = head + 1
+        while j < len(tokens) and _continues_run(text, tokens, j):
+            j += 1
+        last = max(k for k in range(head, j) if tokens[k].key in ORGANISATION_HEADS and tokens[k].capital)
+        end = last
+        if last + 1 < j and tokens[last + 1].text.lower() in ("of", "for"):
+            end = j - 1
+        elif tokens[last].key in NAMED_IN_HEADS and j + 1 < len(tokens) and tokens[j].text == "in" \
+                and tokens[j + 1].capital:
+            end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
+        spans.append((tokens[first].start, tokens[end].end))
+        done = j
     at = text.find("ommand")
     while at != -1:  # 'the X, Y and Z operations commands': only around the word, the list reads back from it
         line_start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), at - 200) + 1
@@ -647,23 +686,39 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     spans = [sentences.span(i) for i in range(len(sentences))]
     starts = [a for a, _ in spans]
     holding: dict[str, set[int]] = {}  # cue word -> the sentences that hold it
+    touching: dict[re.Pattern[str], set[int]] = {}  # quick pattern -> the sentences its matches touch
+
+    def sentence_of(at: int) -> int:
+        return max(0, bisect.bisect_right(starts, at) - 1)
 
     def sentences_with(hint: str) -> set[int]:
         if hint not in holding:
             found_in: set[int] = set()
             at = lowered.find(hint)
             while at != -1:
-                found_in.add(max(0, bisect.bisect_right(starts, at) - 1))
+                found_in.add(sentence_of(at))
                 at = lowered.find(hint, at + 1)
             holding[hint] = found_in
         return holding[hint]
 
-    for cue, pattern, own_hints in CUES:
-        # run the pattern only over the sentences that hold one of its cue words
-        present = [h for h in own_hints or CUE_HINTS[cue] if h in lowered]
+    def touched_by(quick: re.Pattern[str]) -> set[int]:
+        # every sentence a match overlaps: a sentence where `quick` matches holds or overlaps one of
+        # the matches finditer reports, even when an earlier match ran into it
+        if quick not in touching:
+            touching[quick] = {i for m in quick.finditer(text)
+                               for i in range(sentence_of(m.start()), sentence_of(m.end() - 1) + 1)}
+        return touching[quick]
+
+    for cue, pattern, own_hints, quick in CUES:
+        # run the pattern only over the sentences that hold one of its cue words (and its quick pattern)
+        if quick is not None and not touched_by(quick):
+            continue
+        present = [h for h in own_hints or CUE_HINTS[cue] if sentences_with(h)]
         if not present:
             continue
         chosen = set().union(*(sentences_with(h) for h in present))
+        if quick is not None:
+            chosen &= touched_by(quick)
         windows = [spans[i] for i in sorted(chosen)]
         for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             for group in range(1, (m.lastindex or 0) + 1):
