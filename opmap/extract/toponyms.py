@@ -16,7 +16,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -52,29 +52,56 @@ _LIST = rf"{_NAME_RUN}(?:\s*,\s*(?:and\s+)?{_NAME_RUN}|\s+and\s+{_NAME_RUN}){{0,
 _NAME_START = r"(?:[A-Z]|[ae]l[-‐ ])"  # how every name begins ('Al-' and 'El-' begin with a capital)
 
 
-def _after_a_word(suffix: str) -> re.Pattern[str]:
-    """The quick test of a pattern whose name ends before `suffix`: a capitalised word (the name's
-    last), spaces, the suffix."""
-    return re.compile(rf"[A-Z][\w'’‐-]*+\s+(?:{suffix})")
+@dataclass(frozen=True)
+class Gate:
+    """A cheap test that every match of a cue pattern passes, so that the pattern (slow: it tries a name
+    at every letter) reads only the sentences where it may match. Some word of `words`, found in the
+    lower-cased text, is followed by `then` (matched right after it) and, with `after_a_name`, has a
+    capitalised word just before it ('spaced': spaces between; 'joined': nothing between)."""
+
+    words: tuple[str, ...]
+    then: re.Pattern[str] | None = None
+    after_a_name: str = ""  # "" | "spaced" | "joined"
+
+    def passes(self, text: str, at: int, word: str) -> bool:
+        if self.then is not None and self.then.match(text, at + len(word)) is None:
+            return False
+        return not self.after_a_name or _capital_word_before(text, at, self.after_a_name == "spaced")
 
 
-_OF_A_NAME = re.compile(rf"of\s+{_NAME_START}")
+def _capital_word_before(text: str, at: int, spaced: bool) -> bool:
+    """Whether a run of word characters, hyphens and apostrophes holding a capital A-Z ends just before
+    `at` (with `spaced`, before the spaces that end at `at`): the last word of a name can end there."""
+    end = at
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if spaced == (end == at):
+        return False
+    begin = end
+    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "_'’‐-"):
+        begin -= 1
+    return any("A" <= c <= "Z" for c in text[begin:end])
+
+
+_FEATURE_WORDS = ("river", "valley", "bridge", "oil", "plain", "air", "military", "base", "airport", "border", "crossing",
+                  "junction", "intersection", "checkpoint", "dam", "factory", "refinery", "peak", "desert", "basin",
+                  "road", "highway", "camp", "shrine", "monastery", "resort", "plateau", "wadi", "strip")
+_OF_A_NAME = re.compile(rf"\s+of\s+{_NAME_START}")
 # (cue, pattern, the words a sentence must hold for the pattern to be tried (() = the cue's CUE_HINTS),
-#  quick: None or a cheap pattern that every match of the pattern contains; where it finds nothing, the
-#  pattern is not tried. A quick pattern starts with a letter or a word, never with a lookaround, so the
-#  regex engine skips through the text fast; it has no lookaround at its end either, so a match inside a
-#  sentence is a match in the whole text.)
-CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None], ...] = (
+#  gate: None or a Gate every match passes)
+CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), (),
-     re.compile(r"(?:village|hamlet|localit|town)")),
+     Gate(("village", "hamlet", "localit", "town"), re.compile(rf"[a-z]{{0,3}}\s+(?:of\s+|including\s+|include\s+|"
+                                                              rf"included\s+|such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?"
+                                                              rf"{_NAME_START}"))),
     ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), (),
-     _after_a_word("village|town|hamlet")),
+     Gate(("village", "town", "hamlet"), after_a_name="spaced")),
     ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), (), None),
     ("area", re.compile(rf"\b({_NAME_RUN})\s+(?:area|region)\b"), (),
-     _after_a_word("area|region")),
+     Gate(("area", "region"), after_a_name="spaced")),
     ("feature", re.compile(rf"\b({_NAME_RUN}\s+(?:{FEATURE_HEADS}))\b"), (),
-     _after_a_word(FEATURE_HEADS)),
+     Gate(_FEATURE_WORDS, after_a_name="spaced")),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
     ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
                            rf":\s*({_LIST})"), (":",), None),
@@ -94,30 +121,31 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None]
     ("subdistrict", re.compile(rf"\b({_NAME_RUN}(?:\s*,\s*{_NAME_RUN}){{0,40}},?\s+and\s+{_NAME_RUN})\s+(?:sub-?districts|subdistricts|"
                                rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates"), None),
     ("village", re.compile(rf"\bfrom\s+({_NAME_RUN})\s+(?:to|toward|towards|into)\s+({_NAME_RUN})"), (),
-     re.compile(rf"from\s+{_NAME_START}")),
+     Gate(("from",), re.compile(rf"\s+{_NAME_START}"))),
     ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME_RUN})"), (),
-     _OF_A_NAME),
+     Gate(("north", "south", "east", "west"), re.compile(rf"(?:-?(?:east|west))?(?:ern)?{_OF_A_NAME.pattern}"))),
     ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME_RUN})"), (),
-     _OF_A_NAME),
+     Gate(("recapture", "capture", "liberation", "retaking", "fall", "outskirts"), _OF_A_NAME)),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
                            rf"namely|are|were)\s+({_LIST})"), (),
-     re.compile(r"(?:village|hamlet|town)s")),
+     Gate(("villages", "hamlets", "towns"), re.compile(rf"\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
+                                                     rf"namely|are|were)\s+{_NAME_START}"))),
     ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME_RUN})"), (), None),
     ("range", re.compile(rf"\b({_NAME_RUN}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), (),
-     _after_a_word("Mountain|Range|Height|Hill|mountain|height|hill")),
+     Gate(("mountain", "range", "height", "hill"), after_a_name="spaced")),
     ("district", re.compile(rf"\b({_NAME_RUN}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), (),
-     _after_a_word("district|sub-?district|subdistrict|District|Sub-?district")),
+     Gate(("district", "sub-district", "subdistrict"), after_a_name="spaced")),
     ("governorate", re.compile(rf"\b({_NAME_RUN}\s+(?:province|governorate|Province|Governorate))\b"), (),
-     _after_a_word("province|governorate|Province|Governorate")),
+     Gate(("province", "governorate"), after_a_name="spaced")),
     ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME_RUN})"), (),
-     _OF_A_NAME),
+     Gate(("outskirts",), _OF_A_NAME)),
     # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
     ("place", re.compile(rf"\b({_NAME_RUN}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
                            rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"
                            rf"(?!\s+(?:elders?|chiefs?|head|mukhtar|leaders?|residents?|officials?|council|police|mayor|"
                            rf"guards?|commanders?|governor|man|woman|boy|girl|teacher|doctor))"),
      (", a ", ", an ", ", the "),
-     re.compile(r"[A-Z][\w'’‐-]*+,\s+(?:a|an|the)\s")),
+     Gate((",",), re.compile(r"\s+(?:a|an|the)\s"), "joined")),
     # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
     ("place", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
                            rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
@@ -126,7 +154,7 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None]
     # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
     ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME_RUN})"),
      ("near", "outside", "close to", "vicinity"),
-     re.compile(rf"(?:nearby|near|outside|close to|vicinity of)\s+{_NAME_START}")),
+     Gate(("near", "outside", "close to", "vicinity of"), re.compile(rf"[a-z]{{0,2}}\s+{_NAME_START}"))),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
 _ROAD_WORD = re.compile(r"\s(?:road|highway|Road|Highway)\b")
@@ -380,16 +408,15 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         entries = road_between(m.group(1), index) or tuple(index.lookup(name_key(m.group(1))))
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
         taken.append((m.start(1), m.end(1)))
-    i = 0
     first_words = index.first_words
-    while i < len(tokens):
-        key = tokens[i].key
-        if (key not in first_words and key not in ARTICLES) or (taken and taken.covers(tokens[i].start)):
-            i += 1
+    # only a word that begins a gazetteer name (or an article) can begin a match
+    beginnings = [i for i, t in enumerate(tokens) if t.key in first_words or t.key in ARTICLES]
+    after = 0  # the tokens before this one are read
+    for i in beginnings:
+        if i < after or (taken and taken.covers(tokens[i].start)):
             continue
         found = _match_at(text, tokens, i, index)
         if found is None:
-            i += 1
             continue
         j, matched = found
         start, end = tokens[i].start, tokens[j].end
@@ -398,14 +425,14 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             start = tokens[i - 1].start
         if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index) \
                 or _AFFILIATION.search(text, max(0, start - 5), start):
-            i = j + 1
+            after = j + 1
             continue
         start, end, j, matched, cue = _with_unit_words(text, tokens, i, j, start, end, matched, index)
         role = "dateline" if end <= dateline else "mentioned"
         mentions.append(Mention(text[start:end], start, end, sentences.at(start), tuple(matched), cue=cue,
                                 role=role))
         taken.append((start, end))
-        i = j + 1
+        after = j + 1
     mentions.extend(_border_mentions(text, index, sentences, taken))
     mentions.extend(_dateline_mention(text, index, sentences, taken))
     listed = _list_mentions(text, index, sentences, mentions, orgs)
@@ -438,7 +465,8 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             next_serial += 1
             spans.append((cued.start, cued.end))
     mentions = sorted(current.values(), key=lambda m: m.start)
-    return [replace(m, role=_role(text, m, mentions) if m.role != "dateline" else m.role,
+    acting: dict[str, bool] = {}  # sentence -> whether it reports action, asked once per sentence
+    return [replace(m, role=_role(text, m, mentions, acting) if m.role != "dateline" else m.role,
                     offset_from=_offset_from(text, m, mentions)) for m in mentions]
 
 
@@ -458,7 +486,7 @@ def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[
     return km, direction_code(m.group("direction")), anchor.start
 
 
-def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
+def _role(text: str, mention: Mention, mentions: list[Mention], acting: dict[str, bool] | None = None) -> str:
     """actor for a metonym ('Baghdad said', 'Erbil and Baghdad agreed', 'disputed by Baghdad and
     Erbil'); operation where the sentence reports action; mentioned otherwise."""
     after = text[mention.end:mention.end + 60]
@@ -472,7 +500,11 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
         return "mentioned"  # 'officials in Erbil said': where the speakers sit, not where the fighting was
     if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
         return "actor"
-    if _reports_action(mention.sentence):
+    if acting is None:
+        acting = {}
+    if mention.sentence not in acting:
+        acting[mention.sentence] = _reports_action(mention.sentence)
+    if acting[mention.sentence]:
         return "operation"
     return "mentioned"
 
@@ -587,7 +619,7 @@ def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, menti
     gazetteer lacks them."""
     found: list[Mention] = []
     known = Spans((m.start, m.end) for m in mentions)
-    for m in _NAME_LIST.finditer(text):
+    for m in _name_lists(text):
         listed = m.group(0)[:m.start("others") - m.start()] if m.group("others") else m.group(0)
         items = _list_items(listed, m.start())
         if len(items) < 3:
@@ -608,18 +640,36 @@ def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, menti
     return found
 
 
+def _name_lists(text: str) -> Iterator[re.Match[str]]:
+    """_NAME_LIST's matches, as `_NAME_LIST.finditer(text)` finds them, read only between the full
+    stops that hold a comma and an 'and': no list crosses a full stop (none of its parts can hold
+    one), and a full stop ends a name as the end of the text does."""
+    begin, length = 0, len(text)
+    while begin < length:
+        end = text.find(".", begin)
+        if end == -1:
+            end = length
+        if text.find(",", begin, end) != -1 and text.find("and", begin, end) != -1:
+            yield from _NAME_LIST.finditer(text, begin, end)
+        begin = end + 1
+
+
 def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sentences: Sentences,
                       taken: Spans, orgs: Spans) -> list[Mention]:
     """Spellings the tables lack ('Khaniqain', 'Kifiri'), accepted only on strong evidence: a
     capitalised word after a place preposition, not an English word, one close candidate."""
     found: list[Mention] = []
-    for i in range(1, len(tokens)):
-        if tokens[i - 1].key not in PLACE_PREPOSITIONS or tokens[i - 1].text[0].isupper():
-            continue
+    after_preposition = [i for i in range(1, len(tokens)) if tokens[i - 1].key in PLACE_PREPOSITIONS
+                         and not tokens[i - 1].text[0].isupper() and tokens[i].capital]
+    for i in after_preposition:
+        proper = 0  # how many of the (up to 3) words from i are capitalised and not all capitals
+        while proper < 3 and i + proper < len(tokens) and tokens[i + proper].capital \
+                and not tokens[i + proper].text.isupper():
+            proper += 1
         for length in (3, 2, 1):
-            span = tokens[i:i + length]
-            if len(span) < length or not all(t.capital and not t.text.isupper() for t in span):
+            if length > proper:
                 continue
+            span = tokens[i:i + length]
             if any(not _joined(text, a, b) for a, b in itertools.pairwise(span)):
                 continue
             start, end = span[0].start, span[-1].end
@@ -686,7 +736,14 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     spans = [sentences.span(i) for i in range(len(sentences))]
     starts = [a for a, _ in spans]
     holding: dict[str, set[int]] = {}  # cue word -> the sentences that hold it
-    touching: dict[re.Pattern[str], set[int]] = {}  # quick pattern -> the sentences its matches touch
+
+    next_starts = [*starts[1:], len(text)]
+    held: dict[str, bool] = {}
+
+    def holds(hint: str) -> bool:
+        if hint not in held:
+            held[hint] = hint in lowered
+        return held[hint]
 
     def sentence_of(at: int) -> int:
         return max(0, bisect.bisect_right(starts, at) - 1)
@@ -701,24 +758,32 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
             holding[hint] = found_in
         return holding[hint]
 
-    def touched_by(quick: re.Pattern[str]) -> set[int]:
-        # every sentence a match overlaps: a sentence where `quick` matches holds or overlaps one of
-        # the matches finditer reports, even when an earlier match ran into it
-        if quick not in touching:
-            touching[quick] = {i for m in quick.finditer(text)
-                               for i in range(sentence_of(m.start()), sentence_of(m.end() - 1) + 1)}
-        return touching[quick]
+    def opened_by(gate: Gate) -> set[int]:
+        """The sentences where some word of the gate passes it."""
+        if len(lowered) != len(text):  # lower-casing moved the offsets: every sentence may hold a match
+            return set(range(len(spans)))
+        opened = set()
+        for word in gate.words:
+            at = lowered.find(word)
+            while at != -1:
+                if gate.passes(text, at, word):
+                    opened.add(sentence_of(at))
+                at = lowered.find(word, at + 1)
+        return opened
 
-    for cue, pattern, own_hints, quick in CUES:
-        # run the pattern only over the sentences that hold one of its cue words (and its quick pattern)
-        if quick is not None and not touched_by(quick):
+    for cue, pattern, own_hints, gate in CUES:
+        # run the pattern only over the sentences that hold one of its cue words and pass its gate
+        open_sentences = None if gate is None else opened_by(gate)
+        if open_sentences is not None and not open_sentences:
             continue
-        present = [h for h in own_hints or CUE_HINTS[cue] if sentences_with(h)]
+        present = [h for h in own_hints or CUE_HINTS[cue] if holds(h)]
         if not present:
             continue
-        chosen = set().union(*(sentences_with(h) for h in present))
-        if quick is not None:
-            chosen &= touched_by(quick)
+        if open_sentences is None:
+            chosen = set().union(*(sentences_with(h) for h in present))
+        else:  # the few sentences the gate opened: does one of the words begin in them?
+            chosen = {i for i in open_sentences
+                      if any(lowered.find(h, starts[i], next_starts[i] + len(h) - 1) != -1 for h in present)}
         windows = [spans[i] for i in sorted(chosen)]
         for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             for group in range(1, (m.lastindex or 0) + 1):
