@@ -466,8 +466,13 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             spans.append((cued.start, cued.end))
     mentions = sorted(current.values(), key=lambda m: m.start)
     acting: dict[str, bool] = {}  # sentence -> whether it reports action, asked once per sentence
-    return [replace(m, role=_role(text, m, mentions, acting) if m.role != "dateline" else m.role,
-                    offset_from=_offset_from(text, m, mentions)) for m in mentions]
+    read = []
+    for m in mentions:
+        role = _role(text, m, mentions, acting) if m.role != "dateline" else m.role
+        offset_from = _offset_from(text, m, mentions)
+        read.append(m if (role, offset_from) == (m.role, m.offset_from) else
+                    replace(m, role=role, offset_from=offset_from))
+    return read
 
 
 def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[float, str, int] | None:
