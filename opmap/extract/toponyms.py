@@ -467,11 +467,11 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     mentions = sorted(current.values(), key=lambda m: m.start)
     acting: dict[str, bool] = {}  # sentence -> whether it reports action, asked once per sentence
     read = []
-    for m in mentions:
-        role = _role(text, m, mentions, acting) if m.role != "dateline" else m.role
-        offset_from = _offset_from(text, m, mentions)
-        read.append(m if (role, offset_from) == (m.role, m.offset_from) else
-                    replace(m, role=role, offset_from=offset_from))
+    for mention in mentions:
+        role = _role(text, mention, mentions, acting) if mention.role != "dateline" else mention.role
+        offset_from = _offset_from(text, mention, mentions)
+        read.append(mention if (role, offset_from) == (mention.role, mention.offset_from) else
+                    replace(mention, role=role, offset_from=offset_from))
     return read
 
 
