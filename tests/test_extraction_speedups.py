@@ -163,3 +163,23 @@ def test_each_gate_lets_its_own_cue_through(resources: Resources) -> None:
     for text in sentences:
         cues_found = toponyms._cued_mentions(text, resources.index, Sentences.split(text), toponyms.Spans())
         assert any("Kani Sard" in m.surface or "Qara Tepe" in m.surface for m in cues_found), text
+
+
+@seed(7)
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(texts())
+def test_boundaries_borders_and_action_words_as_their_plain_patterns(text: str) -> None:
+    from opmap.extract import sentences
+
+    assert [m.span() for m in sentences._boundaries(text)] == [m.span() for m in sentences._BOUNDARY.finditer(text)]
+    text = text.replace("Qara", "Iraqi").replace("Kani", "Syrian")  # adjectives before place words
+    assert [m.span() for m in toponyms._border_matches(text)] == [m.span() for m in toponyms._BORDER.finditer(text)]
+    for sentence in (text, text.upper(), text + " Fighters ATTACKED it."):
+        toponyms._reports_action.cache_clear()
+        assert toponyms._reports_action(sentence) == (toponyms.OPERATION_WORDS.search(sentence) is not None)
+
+
+def test_the_border_and_action_comparisons_see_both_answers() -> None:
+    assert list(toponyms._border_matches("Shelling hit the Iraqi border and Syrian territory."))
+    assert toponyms._reports_action("Troops CLEARED the road.")
+    assert not toponyms._reports_action("The weather was mild.")

@@ -206,12 +206,14 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
                              r"kill\w*|wounded|launched|bomb\w*|shell\w*|ambush\w*|raid\w*|advanc\w+|"
                              r"besieg\w+|storm\w*|captur\w+|seiz\w+|freed|destroy\w*|targeted|battle\w*)\b",
                              re.IGNORECASE)
+_OPERATION_WORDS_LOWER = re.compile(OPERATION_WORDS.pattern)  # its words are all lower case
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 TITLES = frozenset(fold_token(w) for w in word_list("titles"))
 NOT_A_NAME_START = frozenset(fold_token(w) for w in word_list("not_a_name_start"))
 FEATURE_WORDS = frozenset(fold_token(w) for w in word_list("feature_words"))
-_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
+_BORDER_ADJECTIVES = ("Iraqi", "Iranian", "Turkish", "Syrian", "Jordanian", "Saudi", "Kuwaiti", "Kurdish")
+_BORDER = re.compile(rf"\b({'|'.join(_BORDER_ADJECTIVES)})\s+(?:(?:border|frontier)s?|soil|"
                      r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
                            "near", "while", "with", "for", "a", "an", "when", "but", "both", "besides", "including",
@@ -517,6 +519,8 @@ def _role(text: str, mention: Mention, mentions: list[Mention], acting: dict[str
 @lru_cache(maxsize=256)
 def _reports_action(sentence: str) -> bool:
     """Whether a sentence reports action; asked once per sentence, not once per name in it."""
+    if sentence.isascii():  # lower-cased, an ASCII sentence matches as under IGNORECASE, twice as fast
+        return _OPERATION_WORDS_LOWER.search(sentence.lower()) is not None
     return OPERATION_WORDS.search(sentence) is not None
 
 
@@ -701,12 +705,28 @@ def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                      taken: Spans) -> list[Mention]:
     """'the Turkish border' names Turkey: a country adjective before border or frontier."""
     found = []
-    for m in _BORDER.finditer(text):
+    for m in _border_matches(text):
         entries = tuple(index.lookup(name_key(DEMONYMS[m.group(1).lower()])))
         if entries and not taken.overlaps(m.start(), m.end()):
             found.append(Mention(m.group(0), m.start(), m.end(), sentences.at(m.start()), entries, cue="border"))
             taken.append((m.start(), m.end()))
     return found
+
+
+def _border_matches(text: str) -> Iterator[re.Match[str]]:
+    """_BORDER's matches, as `_BORDER.finditer(text)` finds them: a match starts where one of the
+    adjectives is written, so only those places are tried, in order."""
+    places = []
+    for word in _BORDER_ADJECTIVES:
+        at = text.find(word)
+        while at != -1:
+            places.append(at)
+            at = text.find(word, at + 1)
+    done = 0
+    for at in sorted(places):
+        if at >= done and (m := _BORDER.match(text, at)) is not None:
+            done = m.end()
+            yield m
 
 
 def _match_at(text: str, tokens: list[Token], i: int,
