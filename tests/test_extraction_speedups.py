@@ -38,6 +38,7 @@ PIECES = [
     "sites such as Kani Sard", "the Governor of Hawija", "Qara Tepe, 12 km north of", "Kani Sard and Tell Aswad",
     "sub-districts", "provinces", "from Qara Tepe to", "the recapture of Tell Aswad", "hamlets, among them, were",
     "Kani Sard, a small village", "troops entered Qara Tepe", "the Makhmour front", "the fronts of Gwer-Kani Sard",
+    "land claimed by both Erbil and", "TALKS BETWEEN", "relations between",
 ]
 SEPARATORS = [" ", " ", " ", ", ", " and ", "-", "\t", ". ", "\n", "", ": "]
 
@@ -177,9 +178,14 @@ def test_boundaries_borders_and_action_words_as_their_plain_patterns(text: str) 
     for sentence in (text, text.upper(), text + " Fighters ATTACKED it."):
         toponyms._reports_action.cache_clear()
         assert toponyms._reports_action(sentence) == (toponyms.OPERATION_WORDS.search(sentence) is not None)
+        for cut in range(0, len(sentence), 7):  # the 40 characters before a name, as _role reads them
+            before = sentence[max(0, cut - 40):cut]
+            assert toponyms._may_name_parties(before) or not toponyms.ACTOR_BEFORE.search(before)
 
 
 def test_the_border_and_action_comparisons_see_both_answers() -> None:
     assert list(toponyms._border_matches("Shelling hit the Iraqi border and Syrian territory."))
     assert toponyms._reports_action("Troops CLEARED the road.")
     assert not toponyms._reports_action("The weather was mild.")
+    assert toponyms.ACTOR_BEFORE.search("the town disputed by Baghdad and ")
+    assert not toponyms._may_name_parties("the town held since spring ")

@@ -505,7 +505,7 @@ def _role(text: str, mention: Mention, mentions: list[Mention], acting: dict[str
     before = text[max(0, mention.start - 40):mention.start]
     if (" in " in before or " from " in before) and SPEAKERS_IN.search(before) and REPORTED.match(after):
         return "mentioned"  # 'officials in Erbil said': where the speakers sit, not where the fighting was
-    if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
+    if ACTOR_AFTER.match(after) or (_may_name_parties(before) and ACTOR_BEFORE.search(before)):
         return "actor"
     if acting is None:
         acting = {}
@@ -514,6 +514,15 @@ def _role(text: str, mention: Mention, mentions: list[Mention], acting: dict[str
     if acting[mention.sentence]:
         return "operation"
     return "mentioned"
+
+
+def _may_name_parties(before: str) -> bool:
+    """False only where ACTOR_BEFORE cannot match: each of its forms ends 'by' or 'between' and a
+    name or two (an ASCII text lower-cased matches as under IGNORECASE)."""
+    if not before.isascii():
+        return True
+    lowered = before.lower()
+    return "by" in lowered or "between" in lowered
 
 
 @lru_cache(maxsize=256)
@@ -798,11 +807,11 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
 
     for cue, pattern, own_hints, gate in CUES:
         # run the pattern only over the sentences that hold one of its cue words and pass its gate
-        open_sentences = None if gate is None else opened_by(gate)
-        if open_sentences is not None and not open_sentences:
-            continue
         present = [h for h in own_hints or CUE_HINTS[cue] if holds(h)]
         if not present:
+            continue
+        open_sentences = None if gate is None else opened_by(gate)
+        if open_sentences is not None and not open_sentences:
             continue
         if open_sentences is None:
             chosen = set().union(*(sentences_with(h) for h in present))
