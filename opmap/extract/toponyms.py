@@ -16,7 +16,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -52,16 +52,17 @@ _LIST = rf"{_NAME_RUN}(?:\s*,\s*(?:and\s+)?{_NAME_RUN}|\s+and\s+{_NAME_RUN}){{0,
 _NAME_START = r"(?:[A-Z]|[ae]l[-‐ ])"  # how every name begins ('Al-' and 'El-' begin with a capital)
 
 
-@dataclass(frozen=True)
 class Gate:
     """A cheap test that every match of a cue pattern passes, so that the pattern (slow: it tries a name
     at every letter) reads only the sentences where it may match. Some word of `words`, found in the
     lower-cased text, is followed by `then` (matched right after it) and, with `after_a_name`, has a
-    capitalised word just before it ('spaced': spaces between; 'joined': nothing between)."""
+    capitalised word just before it ('spaced': spaces between; 'joined': nothing between).
+    (A plain class: a dataclass would cost its code generation at every start.)"""
 
-    words: tuple[str, ...]
-    then: re.Pattern[str] | None = None
-    after_a_name: str = ""  # "" | "spaced" | "joined"
+    __slots__ = ("after_a_name", "then", "words")
+
+    def __init__(self, words: tuple[str, ...], then: re.Pattern[str] | None = None, after_a_name: str = "") -> None:
+        self.words, self.then, self.after_a_name = words, then, after_a_name
 
     def passes(self, text: str, at: int, word: str) -> bool:
         if self.then is not None and self.then.match(text, at + len(word)) is None:
