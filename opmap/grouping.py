@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -160,6 +161,12 @@ def infer_event_dates(results: list[ArticleResult], positions: Sequence[int] | N
             if p.entry_key and (not by_entry[p.entry_key] or by_entry[p.entry_key][-1] != i):
                 by_entry[p.entry_key].append(i)
             by_cell[_cell(p.lon, p.lat)].append((i, p.lon, p.lat))
+    by_name_word: dict[str, list[int]] = defaultdict(list)  # a word of an operation's name -> dated reports
+    for i in sorted(range(len(results)), key=where.__getitem__):
+        op = results[i].operation
+        if results[i].event_date is not None and op is not None and op.name:
+            for word in _name_words(op.name):
+                by_name_word[word].append(i)
     inferred = list(results)
     for k, r in enumerate(results):
         if r.event_date is not None or r.article.published is not None:
@@ -167,15 +174,46 @@ def infer_event_dates(results: list[ArticleResult], positions: Sequence[int] | N
         cues = unresolved_day_cues(r.article.text, r.article.title)
         if not cues:
             continue
+        named = _same_named_operation(r, results, by_name_word, where[k], where)
         # a weekday falls within three days of any date: only reports naming the very place support it
-        related = {same_entry: [results[i] for i in _related(r, results, by_entry, by_cell, same_entry,
-                                                             where[k], where)]
+        related = {same_entry: named or [results[i] for i in _related(r, results, by_entry, by_cell, same_entry,
+                                                                      where[k], where)]
                    for same_entry in (False, True)}
         evidence = [(c, related[c.weekday is not None]) for c in cues]
         found = _agreed_day(evidence, year_from_url(r.article.url))
         if found is not None:
             inferred[k] = _dated(r, *found)
     return inferred
+
+
+_NAME_FILLER = frozenset({"the", "of", "for", "and", "operation", "campaign", "offensive", "is", "our", "al"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words that make an operation's name, folded ('Heroes of Iraq' and 'Iraq Heroes' share them)."""
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _NAME_FILLER)
+
+
+def _same_named_operation(result: ArticleResult, results: list[ArticleResult], by_name_word: dict[str, list[int]],
+                          position: int, where: list[int]) -> list[ArticleResult]:
+    """The dated reports of the operation the report names, in the same phase: one name's words hold
+    the other's ('Heroes of Iraq' in 'Heroes of Iraq – Victory'), and both give the same phase or
+    neither gives one (each phase of a named operation is launched on its own day)."""
+    op = result.operation
+    if op is None or not op.name:
+        return []
+    words = _name_words(op.name)
+    if not words:
+        return []
+    rarest = min(words, key=lambda w: len(by_name_word.get(w, ())))
+    found = []
+    for i in _nearest(by_name_word.get(rarest, []), position, where, int):
+        other = results[i].operation
+        assert other is not None
+        theirs = _name_words(other.name)
+        if (words <= theirs or theirs <= words) and other.phase == op.phase:
+            found.append(results[i])
+    return found
 
 
 def _nearest(holders: list[Any], position: int, where: list[int], of: Callable[[Any], int]) -> list[Any]:
@@ -227,13 +265,16 @@ def _related(result: ArticleResult, results: list[ArticleResult], by_entry: dict
 
 def _agreed_day(evidence: list[tuple[DayCue, list[ArticleResult]]],
                 year: int | None) -> tuple[dt.date, DayCue, ArticleResult] | None:
-    """The day the cues name by their related reports: a cue that falls on a related report's own event
-    day first (the report names the operation's day), else the best-ranked cue any related report
+    """The day the cues name by their related reports: a cue that falls on the own event day of a related
+    report that all the cues fit first (the report names the operation's day), else the best-ranked cue any related report
     places; None when the related reports place that cue on different days."""
     for cue, related in evidence:
-        for other in related:
+        # the related reports every cue of the report fits ('on Wednesday' and 'on December 29' both
+        # fit a report dated 31 December, not one dated in August)
+        fitting = [o for o in related if all(_implied(c, o, year) is not None for c, _ in evidence)]
+        for other in fitting:
             if other.event_date is not None and _implied(cue, other, year) == other.event_date:
-                days = {_implied(cue, o, year) for o in related} - {None}
+                days = {_implied(cue, o, year) for o in fitting} - {None}
                 return (other.event_date, cue, other) if len(days) == 1 else None
     for cue, related in evidence:
         placed = [(day, o) for o in related if (day := _implied(cue, o, year)) is not None]

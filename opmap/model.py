@@ -55,6 +55,7 @@ class Mention:
     cue: str = ""  # "village", "mount", "district", ... when a place cue introduced it
     role: str = "mentioned"  # operation | mentioned | dateline | actor
     offset_from: tuple[float, str, int] | None = None  # "X, 10 km south of Y": (km, direction, Y's offset)
+    country: str = ""  # the country the text puts it in ('the Iranian city of X', "Syria's X"): ISO code
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ class Operation:
     operation_id: str = ""  # shared by the reports that tell the same operation
     event_type: str = ""  # ACLED's event type ("Battles", ...) read from the report's words
     sub_event_type: str = ""  # ACLED's sub-event type ("Government regains territory", ...)
+    name: str = ""  # the operation's own name as the report gives it ('Heroes of Iraq')
+    phase: int | None = None  # the phase of a named operation the report tells ('the third phase': 3)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ def choose(mention: Mention, context: Sequence[tuple[float, float]]) -> Gazettee
     if not mention.candidates:
         return None
     located = _located(mention.candidates) or list(mention.candidates)
+    if mention.country:  # 'the Iranian city of X': only a namesake in that country
+        located = [e for e in located if e.country == mention.country]
+        if not located:
+            return None
     wanted = CUE_TYPES.get(mention.cue)
     if mention.cue in STRICT_CUES and wanted and not any(e.type in wanted for e in located):
         return None  # 'the towns of ... Zab', 'Mount Bashiqa': not the river, not the town
@@ -96,6 +100,7 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
             continue
         has_point = e is not None and e.lat is not None and e.lon is not None
         quote_from = next((m for m in group.mentions if m.role != "dateline"), group.mentions[0])
+        abroad = _abroad(group.mentions) if e is None else None
         places.append(Place(
             article_id=article_id, name=group.name,
             type=e.type if e else _cue_type(group.mentions[0].cue),
@@ -104,11 +109,19 @@ def resolve(article_id: str, mentions: Sequence[Mention], geocoder: str = "offli
             roles=tuple(dict.fromkeys(m.role for m in group.mentions)),
             quote=quote_from.sentence, precision=e.precision if has_point and e else UNLOCATED,
             entry_key=e.key if e else "", geocoder=geocoder if e else "",
-            source=e.source if e else "", zone=e.zone if e and e.zone else "unknown",
-            zone_basis=e.zone_basis if e and e.zone else "",
+            source=e.source if e else "", zone=e.zone if e and e.zone else abroad[0] if abroad else "unknown",
+            zone_basis=e.zone_basis if e and e.zone else abroad[1] if abroad else "",
             offsets=tuple(m.start for m in group.mentions), country=e.country if e else "",
             population=e.population if e else 0, line=e.line if e else ()))
     return places
+
+
+def _abroad(mentions: list[Mention]) -> tuple[str, str] | None:
+    """The zone of a place the tables lack that the text puts in a neighbouring country."""
+    country = next((m.country for m in mentions if m.country), "")
+    if not country or country == "IQ":
+        return None
+    return "outside", f"the report puts it in {country}, outside Iraq"
 
 
 def _stated_point(mentions: list[Mention], chosen: dict[int, GazetteerEntry | None]
@@ -138,4 +151,4 @@ def _placed_by_text(article_id: str, group: _Group, lon: float, lat: float, basi
 
 def _cue_type(cue: str) -> str:
     return {"mount": "mountain", "range": "range", "district": "district", "governorate": "governorate",
-            "road": "road", "feature": "facility", "subdistrict": "subdistrict"}.get(cue, "settlement")
+            "road": "road", "highway": "road", "wadi": "valley", "feature": "facility", "subdistrict": "subdistrict"}.get(cue, "settlement")

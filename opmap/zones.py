@@ -215,7 +215,8 @@ def classify_places(places: list[Place], zones: ZoneMap) -> list[Place]:
 
 
 def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> list[Place]:
-    """An unlocated place takes its zone from, in order: the located towns in its own sentence; the
+    """An unlocated place takes its zone from, in order: a neighbouring country its sentence opens with
+    ('In Syria, the Guard struck ...'); the located towns in its own sentence; the
     reported area nearest it in the text, when that area lies mostly (>= 75 %) in one zone; the
     nearest located town; the nearest river or mountain; the nearest city. A village is not inside a
     big city, and the zone at a city's point says little about the places around it (Mosul lies on
@@ -225,6 +226,7 @@ def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> l
     towns = [p for p in zoned if p.type not in BROAD_TYPES and p.population <= CITY_POPULATION]
     features = [p for p in zoned if p.type in ("river", "mountain", "range", "hill", "lake", "dam", "valley")]
     cities = [p for p in zoned if p.type == "settlement" and p.population > CITY_POPULATION]
+    countries = [p for p in places if p.type == "country" and p.country and p.country != "IQ"]
     clear_areas = [a for a in areas if a.geometry is not None and a.zone_shares and a.zone in ZONED
                    and a.zone_shares[0][1] >= CLEAR_SHARE]
     out = []
@@ -234,7 +236,11 @@ def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> l
             continue
         at = place.offsets[0]
         same = {p.zone for p in towns if p.quote == place.quote}
-        if len(same) == 1:
+        abroad = next((c for c in countries for surface in c.surfaces
+                       if place.quote.lstrip().startswith((f"In {surface},", f"Inside {surface},"))), None)
+        if abroad is not None:
+            zone, basis = "outside", f"its sentence opens 'In {abroad.name}'"
+        elif len(same) == 1:
             zone, basis = next(iter(same)), "located towns in the same sentence"
         elif clear_areas:
             area = min(clear_areas, key=lambda a: abs(a.statement.start - at))

@@ -268,3 +268,89 @@ def test_an_operation_to_search_an_area_is_targeted(resources: Resources) -> Non
     [found] = areas(text, resources)
     assert (found.status, found.direction, found.anchor_surfaces) == ("targeted", "SW", ("Kirkuk",))
     assert areas("The operation room said 700 km² of farmland burned near Kirkuk.", resources) == []
+
+
+def test_the_town_is_the_town_the_story_is_about(resources: Resources) -> None:
+    text = ("Troops entered Tuz Khurmatu on Monday after a night of clashes on the road to Kirkuk. "
+            "Police in Tuz Khurmatu said curfews were lifted. Later they had cleared 20 square kilometres "
+            "west of the town.")
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Tuz Khurmatu",))
+
+
+def test_the_town_on_a_tie_is_the_one_named_first(resources: Resources) -> None:
+    text = ("Forces closed in on Hawija, south of Kirkuk. They cleared 12 square kilometres east of the town.")
+    [found] = areas(text, resources)
+    assert found.anchor_surfaces == ("Hawija",)
+
+
+def test_a_compass_phrase_that_locates_the_named_area_is_not_its_side(resources: Resources) -> None:
+    [found] = areas("Troops cleared 40 square kilometres in the Rutba area, west of Ramadi.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Rutba",))
+    [found] = areas("Troops cleared 40 square kilometres west of Ramadi, near the Rutba road.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Ramadi",))
+
+
+def test_in_the_x_area_holds_against_a_side_from_next_door(resources: Resources) -> None:
+    text = "Aircraft hit caves south of Baiji. Forces then cleared 25 square kilometres in the Tikrit area."
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Tikrit",))
+
+
+@pytest.mark.parametrize("text", [
+    "Since the beginning of the year, forces have cleared 9,000 square kilometres.",
+    "Security forces have swept more than 9,000 square kilometres in the various provinces of the country.",
+])
+def test_running_totals_are_flagged(text: str, resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert "running total" in found.flag
+
+
+def test_strikes_on_an_area_target_it(resources: Resources) -> None:
+    [found] = areas("Coalition strikes hit tunnels in a 30-square-kilometre pocket north of Makhmour.", resources)
+    assert (found.area_km2, found.status, found.direction) == (30, "targeted", "N")
+    assert areas("Shepherds said a fire burned 30 square kilometres of pasture north of Makhmour.", resources) == []
+
+
+@pytest.mark.parametrize(("text", "direction", "anchors"), [
+    ("The brigade cleared 60 km2 of Kirkuk's southwestern countryside.", "SW", ("Kirkuk",)),
+    ("Troops swept 300 square kilometres stretching from Baiji to Tikrit.", "between", ("Baiji", "Tikrit")),
+    ("Forces cleared 45 square kilometres on the western bank of the Tigris.", "W", ("Tigris",)),
+    ("The army cleared 80 km² near Rutba, in western Anbar.", None, ("Rutba",)),
+])
+def test_sides_spans_and_appositions(text: str, direction: str | None, anchors: tuple[str, ...],
+                                     resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == (direction, anchors)
+
+
+def test_a_possessive_without_a_side_noun_is_no_side(resources: Resources) -> None:
+    [found] = areas("Kirkuk's police said 20 square kilometres were cleared west of Hawija.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("W", ("Hawija",))
+
+
+def test_the_town_is_the_one_the_lead_names(resources: Resources) -> None:
+    text = ("Iraqi troops entered Shirqat on Thursday, south of Mosul. The town lies 100 km south of Mosul, and "
+            "Mosul is still held. About 60 square km around the town had also been secured.")
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Shirqat",))
+
+
+@pytest.mark.parametrize(("text", "direction", "anchors"), [
+    ("Kurds retook the Mosul Dam on Sunday. They secured 50 square kilometres around the dam.", "around",
+     ("Mosul Dam",)),
+    ("Fighters reached Mount Sinjar. They retook 700 square kilometres between Zummar and the mountain.",
+     "between", ("Zummar", "Mount Sinjar")),
+    ("Forces swept the desert west and south of the town of Rutba, some 380 km west of Baghdad, and combed "
+     "about 300 square km.", "W+S", ("Rutba",)),
+    ("Joint forces combed a 40-sq-km pocket between Jalawla and Khanaqin.", "between", ("Jalawla", "Khanaqin")),
+])
+def test_coreferences_second_anchors_and_offsets(text: str, direction: str, anchors: tuple[str, ...],
+                                                 resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert (found.direction, found.anchor_surfaces) == (direction, anchors)
+
+
+def test_along_with_is_not_along(resources: Resources) -> None:
+    [found] = areas("Troops cleared 60 square km around Shirqat, along with the villages of Asdira.", resources)
+    assert (found.direction, found.anchor_surfaces) == ("around", ("Shirqat",))

@@ -137,3 +137,106 @@ def test_a_dated_url_stands_in_for_a_missing_publication_date() -> None:
 def test_weeks_ago() -> None:
     assert event_date("The village was retaken a week ago.", SATURDAY)[0] == dt.date(2019, 3, 9)
     assert event_date("Fighting began two weeks ago.", SATURDAY)[0] == dt.date(2019, 3, 2)
+
+
+MONDAY = dt.date(2021, 12, 6)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # how far things had got 'by' a day is not when they happened
+    ("Troops crossed the river on Sunday. By Monday evening they had secured 40 square kilometres.",
+     dt.date(2021, 12, 5)),
+    # a launch verb far back in the day's own clause still makes it the launch day
+    ("Gendarmerie units launched a sweep against the cells hiding in the orchards east of the town on "
+     "Saturday. Late on Sunday two suspects were detained.", dt.date(2021, 12, 4)),
+    # 'a day after launching': the launch belongs to the day before, which the story names
+    ("Fighters entered the town on Sunday, a day after launching their push. The push began on Saturday.",
+     dt.date(2021, 12, 4)),
+    # a command announcing the launch of a phase: the statement's day is the launch
+    ("The command announced, on Monday, the launch of the third phase. The second phase ran on the 2nd.",
+     MONDAY),
+    # 'the previous day' after a named day: the day before that one
+    ("A patrol was ambushed on Saturday. The previous day, a mine wounded a shepherd. Talks went on Monday "
+     "evening, the mayor said.", dt.date(2021, 12, 4)),
+    # the lead's day word is the news; a later paragraph's later day is a follow-up
+    ("Overnight Saturday, jets struck caves in the valley.\nOn Sunday, a soldier died of his wounds.",
+     dt.date(2021, 12, 4)),
+    # a span 'since' a date told deep in the story is background to the lead's day
+    ("Drones hit a camp on Sunday, killing three.\nShelling has also hit border villages since December 1.",
+     dt.date(2021, 12, 5)),
+])
+def test_lead_launch_and_progress_days(text: str, expected: dt.date) -> None:
+    assert event_date(text, MONDAY)[0] == expected
+
+
+def test_a_span_since_a_date_in_the_lead_still_dates_the_report() -> None:
+    text = "Forces have cleared 30 villages since December 1, officials said on Monday.\nOn Sunday a bomb went off."
+    assert event_date(text, MONDAY)[0] == dt.date(2021, 12, 1)
+
+
+def test_written_dates_keep_the_latest_even_outside_the_lead() -> None:
+    text = "Gunmen seized the checkpoint on 1 December. On 3 December, helicopters struck them."
+    assert event_date(text, MONDAY)[0] == dt.date(2021, 12, 3)
+
+
+@pytest.mark.parametrize(("text", "published", "url", "expected"), [
+    # a page dated days after the wire story it carries: the dateline's day counts
+    ("TIKRIT, Oct 3 (Reuters) - Troops cleared two villages on Sunday.", dt.date(2022, 10, 9), "",
+     dt.date(2022, 10, 2)),
+    # no page date: the dateline, with the url's year
+    ("TIKRIT, Iraq, Oct 3 (AFP) - Troops cleared two villages on Sunday.", None, "https://n.example/2022/10/x",
+     dt.date(2022, 10, 2)),
+    ("TIKRIT, Oct 3, 2022 (Reuters) - Troops cleared two villages on Sunday.", None, "", dt.date(2022, 10, 2)),
+    # a dateline far from the page date is not this page's story: the page date counts
+    ("TIKRIT, Oct 3 (Reuters) - Troops cleared two villages on Sunday.", dt.date(2022, 11, 20), "",
+     dt.date(2022, 11, 20)),
+])
+def test_a_wire_datelines_day_is_the_reference(text: str, published: dt.date | None, url: str,
+                                               expected: dt.date) -> None:
+    assert event_date(text, published, url=url)[0] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Posted on March 3, 2019\nTroops cleared two villages on Saturday.", dt.date(2019, 3, 2)),
+    ("Published: 2019-03-03\n\nTroops cleared a village on Saturday.", dt.date(2019, 3, 2)),
+    ("Monday, 4 March 2019 | Troops cleared a village on Saturday.", dt.date(2019, 3, 2)),
+])
+def test_a_pages_own_date_line_stands_in_for_a_missing_publication_date(text: str, expected: dt.date) -> None:
+    date, basis = event_date(text, None)
+    assert date == expected and "date line" in basis
+
+
+def test_a_date_inside_a_sentence_is_not_a_page_date() -> None:
+    assert event_date("Troops cleared two villages on Saturday, 2 March 2019, near Hit.", None)[0] == \
+        dt.date(2019, 3, 2)  # read as the written date itself
+    far_down = "Troops cleared two villages on Saturday near Hit. " + "Families returned home. " * 20 + "\n2 March 2019"
+    assert "date line" not in event_date(far_down, None)[1]  # a date line far from the top is not the page's
+
+
+FRIDAY = dt.date(2021, 1, 29)
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # the dateline's day is when the story was filed, not an event day
+    ("SOUTHWEST ASIA, Jan. 29, 2021 — On Jan. 27, coalition aircraft struck two caves.", FRIDAY,
+     dt.date(2021, 1, 27)),
+    # 'announced, today, Friday, the results of' is a statement's day
+    ("The command announced, today, Friday, the results of a sweep carried out on Wednesday.", FRIDAY,
+     dt.date(2021, 1, 27)),
+    # a reaction's day is not the event's
+    ("Baghdad on Friday summoned the envoy after shells hit a resort on Wednesday.", FRIDAY, dt.date(2021, 1, 27)),
+    # a range's first day, even when the last gives the year
+    ("From Jan. 24 to Jan. 27, 2021, troops cleared the wadi.", None, dt.date(2021, 1, 24)),
+    ("From Jan. 24 to Jan. 27, 2021, troops cleared the wadi.", FRIDAY, dt.date(2021, 1, 24)),
+    ("Between Dec. 30 and Jan. 2, 2021, troops cleared the wadi.", None, dt.date(2020, 12, 30)),
+    # a launch told after the lead, two weeks before the lead's day, is the campaign's: the lead's day is the news
+    ("Troops on Thursday retook the town.\nThe army launched the offensive on Jan. 14 with air support.", FRIDAY,
+     dt.date(2021, 1, 28)),
+])
+def test_datelines_statements_ranges_and_campaigns(text: str, published: dt.date | None, expected: dt.date) -> None:
+    assert event_date(text, published)[0] == expected
+
+
+def test_a_launch_days_before_the_lead_still_dates_the_report() -> None:
+    text = "Troops on Thursday entered the town.\nThe offensive began on Monday with air support."
+    assert event_date(text, FRIDAY)[0] == dt.date(2021, 1, 25)

@@ -38,7 +38,8 @@ PIECES = [
     "sites such as Kani Sard", "the Governor of Hawija", "Qara Tepe, 12 km north of", "Kani Sard and Tell Aswad",
     "sub-districts", "provinces", "from Qara Tepe to", "the recapture of Tell Aswad", "hamlets, among them, were",
     "Kani Sard, a small village", "troops entered Qara Tepe", "the Makhmour front", "the fronts of Gwer-Kani Sard",
-    "land claimed by both Erbil and", "TALKS BETWEEN", "relations between",
+    "land claimed by both Erbil and", "TALKS BETWEEN", "relations between", "Wadi Hauran", "the Hay Nour neighbourhood",
+    "in Qara Tepe, north of Mosul", "\n-- Near Kani Sard,", "Kani Sard, a small town near", "Highway 2", "the axis of",
 ]
 SEPARATORS = [" ", " ", " ", ", ", " and ", "-", "\t", ". ", "\n", "", ": "]
 

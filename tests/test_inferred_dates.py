@@ -121,3 +121,30 @@ def test_a_shared_governorate_alone_does_not_make_one_operation(resources: Resou
     undated = report(resources, "undated", "Peshmerga units said on Tuesday they had swept Diyala province.")
     assert any(p.type == "governorate" for p in undated.places)
     assert infer_event_dates([dated, undated])[1].event_date is None
+
+
+@pytest.mark.parametrize(("text", "name", "phase"), [
+    ("The push, dubbed “Dawn of the Valley,” began at first light.", "Dawn of the Valley", None),
+    ("Troops started the second phase of the 'Swift Sword' operation.", "Swift Sword", 2),
+    ("Jets flew in support of Operation Steel Lance, phase three of which opened today.", "Steel Lance", 3),
+    ("Operation Inherent Resolve said strikes hit two caves.", "", None),  # an umbrella name
+    ("The commander told reporters: “We will finish this soon.”", "", None),  # a quotation, not a name
+])
+def test_an_operations_own_name_and_phase(text: str, name: str, phase: int | None) -> None:
+    from opmap.extract.operations import operation_name
+
+    assert operation_name(text) == (name, phase)
+
+
+def test_an_undated_report_takes_the_day_of_the_same_named_operation_and_phase(resources: Resources) -> None:
+    monday = dt.date(2020, 6, 22)
+    first = report(resources, "first", "Forces on Monday launched the first phase of the “Desert Shield” "
+                   "operation near Rutba.", dt.date(2020, 6, 1))
+    third = report(resources, "third", "Forces on Monday launched the third phase of the “Desert Shield” "
+                   "operation near Baiji.", monday)
+    undated = report(resources, "undated", "The third phase of the Desert Shield operation, which began last "
+                     "Monday, cleared hundreds of square kilometres in Anbar.")
+    other_phase = report(resources, "other", "The second phase of the “Desert Shield” operation began on Monday.")
+    after = infer_event_dates([first, third, undated, other_phase])
+    assert after[2].event_date == monday and "third" in after[2].date_basis
+    assert after[3].event_date is None  # no dated report tells the second phase

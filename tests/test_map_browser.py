@@ -153,6 +153,9 @@ def test_popups_read_as_an_analyst_would_write_them(browser, example_run: RunSum
 def test_uncertainty_bands_can_be_shown(browser, example_run: RunSummary, example_out: Path) -> None:  # type: ignore[no-untyped-def]
     page, _ = open_offline(browser, example_out / "map.html")
     assert page.evaluate(DRAWN, "opmap-uncertainty") == 0
+    held = """() => opmap.all.reduce(function (n, g) { return n + g.getLayers().filter(function (l) {
+        return l.options.className === 'opmap-uncertainty'; }).length; }, 0)"""
+    assert page.evaluate(held) == 0  # a hidden layer's features are built only when it is first shown
     page.locator(".leaflet-control-layers").hover()
     band = page.locator(".leaflet-control-layers-overlays label", has_text="Uncertainty bands")
     band.locator("input").check()
@@ -382,5 +385,81 @@ def test_a_campaign_total_does_not_bury_the_map(browser, tmp_path: Path) -> None
     assert styles["41000"][0] < 0.1 and styles["41000"][1] and styles["30"][0] >= 0.3, styles
     view = page.evaluate("() => { var b = opmap.all[0]._map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
     assert view[0] > 42.5 and view[1] > 34.5, view  # on the 30 km², not stretched to the desert disc
+    assert seen["errors"] == []
+    page.close()
+
+
+IN_THE_REGION = ("title: Peshmerga sweep hills near Soran\npublished: 2019-05-02\n\n"
+                 "Peshmerga units cleared 25 km² east of Soran on Wednesday after reports of militants in the hills.\n")
+
+
+def copies_of_the_examples(into: Path, n: int) -> list[Path]:
+    """`n` copies of each example report and of a report of an area in the Kurdistan Region (the
+    examples' areas are all in the disputed territories), each copy with its own id and its own link."""
+    from opmap.pipeline import EXAMPLES
+
+    into.mkdir()
+    written = []
+    sources = [(s.stem, s.read_text(encoding="utf-8")) for s in sorted(EXAMPLES.glob("*.txt"))]
+    for copy in range(n):
+        for stem, text in [*sources, ("soran", IN_THE_REGION)]:
+            header, _, body = text.partition("\n\n")
+            kept = [line for line in header.splitlines() if not line.startswith(("id:", "url:"))]
+            path = into / f"{stem}-{copy}.txt"
+            path.write_text("\n".join([*kept, f"id: {stem}-{copy}", f"url: https://example.org/{stem}/{copy}"])
+                            + f"\n\n{body}",
+                            encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def test_a_large_run_draws_each_shape_once_and_lists_its_reports(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """From `aggregate_from` reports on (lowered here to a small corpus), the reports giving the same area
+    share one shape whose popup links to each of them; zones stay apart and the map says what it did."""
+    from opmap.pipeline import run
+    from opmap.publish import build_layers
+    from opmap.publish.web_map import write_map
+
+    reports = copies_of_the_examples(tmp_path / "reports", 3)
+    summary = run([tmp_path / "reports"])
+    layers = build_layers(summary.results, summary.zone_map)
+    maps = {}
+    for name, threshold in (("small", 10_000), ("large", len(reports))):
+        maps[name] = tmp_path / f"{name}.html"
+        write_map(layers["places"], layers["areas"], layers["zones"], maps[name], operations=layers["operations"],
+                  uncertainty=layers["uncertainty"], aggregate_from=threshold)
+
+    def area_labels(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+        return {t.split(" — ")[0]: t.split(" — ")[1] for t in labels if " — reported areas" in t}
+
+    mapped = [a for r in summary.results for a in r.areas if a.geometry is not None and not a.geometry.is_empty]
+    page, seen = open_offline(browser, maps["small"])
+    assert page.evaluate(DRAWN, "opmap-area") == len(mapped)
+    small_zones = area_labels(page)
+    assert "large run" not in page.locator("#opmap-legend").inner_text()
+    page.close()
+
+    page, seen = open_offline(browser, maps["large"])
+    drawn = page.evaluate(DRAWN, "opmap-area")
+    assert 0 < drawn == len(mapped) // 3  # each copy's area drawn once, not three times
+    large_zones = area_labels(page)
+    assert set(large_zones) == set(small_zones) >= {"Kurdistan Region", "Disputed territories"}  # kept apart
+    for zone, label in large_zones.items():
+        shapes = int(label.split("(")[1].split(" ")[0])
+        assert label == f"reported areas ({shapes} shapes for {3 * shapes} areas)", (zone, label)
+    assert f"A large run ({len(reports)} reports)" in page.locator("#opmap-legend").inner_text()
+    page.locator(".leaflet-control-layers").hover()
+    bands = page.locator(".leaflet-control-layers-overlays label", has_text="Uncertainty bands").locator("input")
+    bands.check()
+    assert page.evaluate(DRAWN, "opmap-uncertainty") == drawn
+    bands.uncheck()
+
+    text = click_a_feature(page, "opmap-area", "Stated in: 3 reports")
+    assert "Reported area:" in text and "Quote:" in text and "Reports:" in text, text
+    links = page.locator(".leaflet-popup .opmap-listing a").evaluate_all("(links) => links.map(a => a.href)")
+    stems = {link.rsplit("/", 2)[1] for link in links}
+    assert len(stems) == 1, links  # the three copies of one report, each with its own link
+    assert sorted(links) == [f"https://example.org/{next(iter(stems))}/{n}" for n in range(3)], links
     assert seen["errors"] == []
     page.close()

@@ -281,3 +281,28 @@ def test_without_pyarrow_the_plain_writer_gives_the_same_files(tmp_path: Path, m
     for name in ("places.geojson", "areas.geojson", "operations.geojson", "uncertainty.geojson"):
         assert (tmp_path / "arrow" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
     assert (tmp_path / "plain" / "opmap.gpkg").stat().st_size > 0
+
+
+def test_one_shape_per_area_lists_its_reports_up_to_a_cap() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from opmap.publish.popups import one_per_shape
+
+    disc = shapely.Point(44.0, 36.0).buffer(0.05)
+    areas = gpd.GeoDataFrame({"article": ["d", "c", "b", "a", "e"], "title": ["D", "C", "B", "A", "E"],
+                              "url": ["https://example.org/d", None, "", "https://example.org/a", None],
+                              "event_date": ["2016-10-20", "2016-10-18", None, "2016-10-17", "2016-10-17"],
+                              "zone": ["disputed"] * 4 + ["kurdistan_region"]},
+                             geometry=[disc, shapely.Point(44.0, 36.0).buffer(0.05), disc, disc, disc],
+                             crs="EPSG:4326")
+    shapes = one_per_shape(areas, listed=2)
+    assert sorted(shapes["zone"]) == ["disputed", "kurdistan_region"]  # the same disc in two zones stays two
+    disputed = shapes[shapes["zone"] == "disputed"].iloc[0]
+    assert disputed["article"] == "a" and disputed["event_date"] == "2016-10-17"  # the earliest report's fields
+    assert disputed["n_reports"] == disputed["n_merged"] == 4
+    assert disputed["reports"] == [["2016-10-17", "A", "https://example.org/a"], ["2016-10-18", "C", ""]]
+    assert disputed["reports_more"] == "… and 2 more reports — see the GeoPackage (opmap.gpkg)"
+    assert disputed["reports_text"] == "4 reports, 2016-10-17 to 2016-10-20"
+    region = shapes[shapes["zone"] == "kurdistan_region"].iloc[0]
+    assert region["reports_more"] == "" and region["reports_text"] == "1 report, 2016-10-17"

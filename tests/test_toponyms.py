@@ -253,3 +253,99 @@ def test_an_organisations_facility_is_not_a_place_name(text: str, resources: Res
 
 def test_a_village_elder_is_a_person(resources: Resources) -> None:
     assert surfaces("Ahmed Karim, a village elder, said the road was mined.", resources) == []
+
+
+def test_a_name_introduced_by_a_cue_counts_wherever_the_report_repeats_it(resources: Resources) -> None:
+    text = ("Gunmen raided the village of Qara Tappa Saghir on Friday. Two shepherds from Qara Tappa Saghir "
+            "were wounded, and police later left Qara Tappa Saghir for the district centre.")
+    assert surfaces(text, resources).count("Qara Tappa Saghir") == 3
+
+
+def test_a_repeat_is_a_whole_name_and_not_part_of_another(resources: Resources) -> None:
+    text = ("Troops searched the village of Gulzewa. The Gulzewa Brigade denied it; Gulzewai families and "
+            "the Gulzewa Bridge stayed calm, said Gulzewa's mayor.")
+    assert surfaces(text, resources).count("Gulzewa") == 2  # the cued one and the mayor's village
+
+
+def test_no_repeat_without_a_cue(resources: Resources) -> None:
+    text = "Dilan Brusk said patrols went out. Brusk added that the roads were quiet."
+    assert "Brusk" not in surfaces(text, resources)
+
+
+def test_from_to_takes_a_mountain_range(resources: Resources) -> None:
+    [qandil] = [p for p in places("Drones hit targets from Sinjar to Qandil on Monday.", resources)
+                if "Qandil" in p.surfaces]
+    assert qandil.type == "range" and qandil.lon is not None
+
+
+def test_a_feature_named_after_a_town_spelled_another_way(resources: Resources) -> None:
+    [airport] = [p for p in places("A drone hit Sulaimani International Airport.", resources)
+                 if "Sulaimani International Airport" in p.surfaces]
+    assert airport.lon is not None and airport.precision == 2 and airport.zone == "kurdistan_region"
+
+
+@pytest.mark.parametrize("text", [
+    "The attack was blamed on a cell from the Iranian city of Zarandeh.",
+    "Guards struck militants in Syria's Zarandeh province.",
+])
+def test_a_place_the_text_puts_abroad_is_outside(text: str, resources: Resources) -> None:
+    [place] = [p for p in places(text, resources) if any("Zarandeh" in s for s in p.surfaces)]
+    assert place.lon is None and place.zone == "outside"
+
+
+def test_a_country_named_before_a_namesake_picks_the_one_there(resources: Resources) -> None:
+    # Kalar (Iraq) has no namesake abroad in the tables: the Iranian town the text names is not it
+    found = [p for p in places("Shells fell on the Iranian town of Kalar.", resources) if "Kalar" in p.surfaces]
+    assert all(p.zone == "outside" for p in found)
+
+
+def test_a_name_in_apposition_to_a_place_noun(resources: Resources) -> None:
+    text = "Families returned to Kani Zerde, a mostly Kakai village east of the river, on Sunday."
+    assert "Kani Zerde" in surfaces(text, resources)
+    assert surfaces("Rebaz Omer, a town councillor, and Hawre, a village headman, spoke.", resources) == []
+    assert "Rebaz Omer" not in surfaces("Rebaz Omer, a teacher in the village of Kani Zerde, was hurt.", resources)
+
+
+def test_a_numbered_highway_is_a_road(resources: Resources) -> None:
+    [road] = [p for p in places("Fighters cut Highway 12 at dawn.", resources) if "Highway 12" in p.surfaces]
+    assert road.type == "road"
+    assert "Route" not in " ".join(surfaces("The Route of the march was long.", resources))
+
+
+def test_a_sentence_opening_in_a_neighbouring_country_puts_its_unknown_places_there(resources: Resources) -> None:
+    text = ("Drones struck Koya on Monday. In Syria, the same unit hit depots in the village of Qasrawan, officials said. "
+            "In Erbil, officials met. Guards searched the village of Hilwan.")
+    by_surface = {s: p for p in places(text, resources) for s in p.surfaces}
+    assert by_surface["Qasrawan"].zone == "outside"
+    assert by_surface["Hilwan"].zone != "outside"
+
+
+@pytest.mark.parametrize(("text", "surface", "kind"), [
+    ("Fighting raged on the Zerdawa axis on Monday.", "Zerdawa", "settlement"),
+    ("Jets hit hideouts in Wadi Zerdawa at night.", "Wadi Zerdawa", "valley"),
+    ("Police raided the Hay Zerdawa neighbourhood of Kirkuk.", "Hay Zerdawa", "settlement"),
+    ("Militants attacked a checkpoint in Zerdawa, north of Mosul.", "Zerdawa", "settlement"),
+])
+def test_axes_wadis_neighbourhoods_and_sides_of_known_places(text: str, surface: str, kind: str,
+                                                            resources: Resources) -> None:
+    [place] = [p for p in places(text, resources) if surface in p.surfaces]
+    assert place.type == kind
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said on Monday, north of the river, that the roads were open.",
+    "The axis of the offensive shifted to the west.",
+    "Our neighbourhood watch met in the evening.",
+])
+def test_no_place_without_a_name(text: str, resources: Resources) -> None:
+    assert surfaces(text, resources) == []
+
+
+def test_a_place_taken_and_located_by_a_side_of_a_city(resources: Resources) -> None:
+    assert "Zerdawa" in surfaces("Earlier this month troops retook Zerdawa, north of the city.", resources)
+
+
+def test_a_strike_release_line_names_its_place(resources: Resources) -> None:
+    text = "Strikes in Iraq\n-- Near Zerdawa, one strike destroyed a fighting position.\n-- Near Mosul, two strikes hit."
+    assert "Zerdawa" in surfaces(text, resources)
+    assert surfaces("Near misses, the pilots said, were common.", resources) == []

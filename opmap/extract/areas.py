@@ -17,9 +17,9 @@ from opmap.spelling import name_key
 
 SQ_MILE_KM2 = 2.589988
 UNITS_KM2: tuple[tuple[str, float], ...] = (
-    (r"km²|km2|km\^2|sq\.?\s?kms?\b|square[\s-]+(?:kilomet(?:re|er)s?|kms?)\b|sq\.?\s+kilomet(?:re|er)s?|"
+    (r"km²|km2|km\^2|sq\.?[\s-]?kms?\b|square[\s-]+(?:kilomet(?:re|er)s?|kms?)\b|sq\.?\s+kilomet(?:re|er)s?|"
      r"kilomet(?:re|er)s?\s+square[d]?|kilomet(?:re|er)s?²", 1.0),
-    (r"square[\s-]+miles?\b|sq\.?\s?mi(?:les?)?\b|mi²", SQ_MILE_KM2),
+    (r"square[\s-]+miles?\b|sq\.?[\s-]?mi(?:les?)?\b|mi²", SQ_MILE_KM2),
     (r"hectares?\b|\bha\b", 0.01),
     (r"(?:dunams?|dunums?|donums?|dönüms?)\b", 0.0025),  # the Iraqi dunam: 2,500 m²
     (r"acres?\b", 0.00404686),
@@ -59,7 +59,8 @@ CLEARED = re.compile(r"\b(?:clear(?:ed|ing|s)?|liberat(?:ed|ing|e|es|ion)|retak(
                      r"comb(?:ed|ing)|search(?:ed|ing)|scour(?:ed|ing))\b",
                      re.IGNORECASE)
 TARGETED = re.compile(r"\b(?:target(?:ed|s|ing)?|offensive to|launched|aim(?:s|ed|ing)? to|push to|"
-                      r"operation to|seeks? to|besieg(?:ed|ing)|encircl(?:ed|ing)|surround(?:ed|ing))\b",
+                      r"operation to|seeks? to|besieg(?:ed|ing)|encircl(?:ed|ing)|surround(?:ed|ing)|"
+                      r"(?:air ?)?strikes?|struck|bomb(?:ed|ing)|pound(?:ed|ing)|shell(?:ed|ing))\b",
                       re.IGNORECASE)
 PLANNED = re.compile(r"\b(?:plan(?:s|ned|ning)? to|will|would|intends? to|expected to|are set to)\b",
                      re.IGNORECASE)
@@ -81,16 +82,24 @@ NOT_CLEARANCE = re.compile(r"\b(?:make up|makes up|total area|area of (?:the )?(
                            r"percent|per cent|%|remain(?:s|ed)? under|still hold)\b", re.IGNORECASE)
 # A campaign's running total, not one operation's area: kept with its figure, flagged, not drawn.
 # ('so far' is not one: an operation under way reports its own area 'so far'.)
-CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:the )?(?:war|campaign|fight|conflict)|"
-                            r"since (?:19|20)\d\d|(?:over|in|during) the (?:last|past) (?:\w+ )?(?:months|years)|"
-                            r"in total since|throughout the (?:war|campaign)|nationwide|across (?:all of )?"
-                            r"(?:Iraq|the country))\b", re.IGNORECASE)
+CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:the |this )?(?:war|campaign|fight|"
+                            r"conflict|year)|since (?:19|20)\d\d|(?:over|in|during) the (?:last|past) (?:\w+ )?"
+                            r"(?:months|years)|so far this year|in total since|throughout the (?:war|campaign)|"
+                            r"nationwide|across (?:all of )?(?:Iraq|the country)|(?:in|across) (?:the )?(?:various|all|"
+                            r"several|many) (?:provinces|governorates|regions|parts) of (?:the country|Iraq))\b",
+                            re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
+# the part of a place a side names: 'the southern outskirts of X', "X's western bank"
+_SIDE_NOUNS = (r"(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|sectors?|villages|desert|reaches|"
+               r"fringes?|banks?|approaches|suburbs|neighbou?rhoods?|districts|shore|foothills|slopes|axis)")
+# "Kirkuk's southwestern countryside": the side of the place named just before
+POSSESSIVE_SIDE = re.compile(rf"['’]s\s+(?P<dir>{_DIR_WORD})\s+{_SIDE_NOUNS}\b", re.IGNORECASE)
+# 'stretching from Baiji to Tikrit': an area between the two
+SPAN_FROM = re.compile(r"\b(?:stretch\w*|extend\w*|running|runs|ran|reaching|spanning|span)\s+from\b", re.IGNORECASE)
 DIRECTION = re.compile(rf"\b(?P<dir>{_DIR_WORD}(?:\s*,\s*{_DIR_WORD}){{0,8}}(?:\s*,?\s*(?:and|-|/|&)\s*{_DIR_WORD})?)"
                        rf"\s+(?:of|from)\b"
                        rf"|\b(?:in|to)\s+the\s+(?P<dir2>{_DIR_WORD})\s+of\b"
-                       rf"|\b(?P<dir3>{_DIR_WORD})\s+(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|"
-                       rf"sectors?|villages|desert|reaches|fringes?)\s+of\b"
+                       rf"|\b(?P<dir3>{_DIR_WORD})\s+{_SIDE_NOUNS}\s+of\b"
                        # 'in southern Kirkuk', 'southwestern Mosul': the adjective straight before a name
                        rf"|\b(?P<dir4>(?:north|south|east|west)(?:[\s-]?(?:east|west))?ern)\s+(?=(?-i:[A-Z]))",
                        re.IGNORECASE)
@@ -98,7 +107,7 @@ BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
 LINEAR_BEFORE = re.compile(r"\b(?:road|roads|highway|route|line|lines|border|corridor|link|bridge|pipeline|"
                            r"railway|track|stretch)\s*$", re.IGNORECASE)
 _COMPASS = frozenset({"N", "NE", "E", "SE", "S", "SW", "W", "NW"}) | {f"{a}+{b}" for a in "NS" for b in "EW"}
-ALONG = re.compile(r"\b(?:along|alongside|on both sides of|astride)\b", re.IGNORECASE)
+ALONG = re.compile(r"\b(?:along(?!\s+with\b)|alongside|on both sides of|astride)\b", re.IGNORECASE)
 AROUND = re.compile(r"\b(?:around|surrounding|near|nearby|close to|in the vicinity of|on the outskirts of|"
                     r"outskirts of|in the area of|in the region of|vicinity of)\b", re.IGNORECASE)
 # 'near the town of X' anchors the area on X without saying on which side ('around X' and 'in the X
@@ -110,12 +119,16 @@ IN_PLACE = re.compile(r"\b(?:in|inside|within|across|at)\s+(?=(?:the\s+)?(?:(?:t
                       r"region|governorate|sub-?district)\s+of\s+)?(?:al-)?(?-i:[A-Z]))", re.IGNORECASE)
 _AREA_AFTER = re.compile(r"\s+(?:area|region|surroundings|countryside)\b", re.IGNORECASE)
 _COREFERENCE = re.compile(r"^\s*the\s+(mountains?|range|ridge|city|town|village|province|governorate|"
-                          r"district|river)\b(?!\s+of\b)", re.IGNORECASE)  # 'the town of X' names X
+                          r"district|river|dam|airfield|airport|air ?base|base|bridge|camp|valley|wadi|lake|"
+                          r"oilfield|refinery)\b(?!\s+of\b)", re.IGNORECASE)  # 'the town of X' names X
 _COREF_TYPES = {"mountain": {"mountain", "range", "hill"}, "mountains": {"mountain", "range", "hill"},
                 "range": {"mountain", "range"}, "ridge": {"mountain", "range"},
                 "city": {"settlement"}, "town": {"settlement"}, "village": {"settlement"},
                 "province": {"governorate"}, "governorate": {"governorate"}, "district": {"district"},
-                "river": {"river"}}
+                "river": {"river"}, "dam": {"dam", "facility"}, "airfield": {"facility"}, "airport": {"facility"},
+                "airbase": {"facility"}, "air base": {"facility"}, "base": {"facility", "camp"},
+                "bridge": {"facility", "bridge"}, "camp": {"camp", "facility"}, "valley": {"valley"},
+                "wadi": {"valley"}, "lake": {"lake"}, "oilfield": {"facility"}, "refinery": {"facility"}}
 _CUE_TYPES = {"mount": "mountain", "range": "range", "village": "settlement", "district": "district",
               "governorate": "governorate"}
 # How far after a relation word its anchor may start ("south of the oil-rich city of Kirkuk").
@@ -183,13 +196,31 @@ def _anchor_after(pos: int, text: str, mentions: list[Mention], limit: int = 1) 
     coref = _COREFERENCE.match(window)
     after = [m for m in mentions if pos <= m.start <= pos + ANCHOR_REACH]
     if coref and (not after or after[0].start > pos + coref.end()):
-        wanted = _COREF_TYPES[coref.group(1).lower()]
+        word = coref.group(1).lower()
+        wanted = _COREF_TYPES[word]
         earlier = [m for m in mentions if m.end <= pos and _mention_type(m) in wanted]
         if earlier:
-            return (earlier[-1],)
+            return (_salient(earlier, mentions, text),)
     if not after:
         return ()
     return tuple(after[:limit])
+
+
+def _salient(earlier: list[Mention], mentions: list[Mention], text: str) -> Mention:
+    """The place 'the town' or 'the mountain' stands for: of those the story has named so far, the first
+    its lead names (the lead names the story's subject), else the one the story names most, the first
+    named on a tie."""
+    told = [m for m in mentions if m.role != "dateline"]
+    if told:
+        ends = [e for e in (text.find(". ", told[0].start), text.find("\n", told[0].start)) if e >= 0]
+        lead_end = min(ends) if ends else len(text)
+        in_lead = [m for m in earlier if m.role != "dateline" and m.start < lead_end]
+        if in_lead:
+            return in_lead[0]
+    counts: dict[str, int] = {}
+    for m in mentions:
+        counts[name_key(m.surface)] = counts.get(name_key(m.surface), 0) + 1
+    return max(earlier, key=lambda m: counts[name_key(m.surface)])
 
 
 def _mention_type(m: Mention) -> str:
@@ -206,8 +237,20 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         if LINEAR_BEFORE.search(chunk, max(0, m.start() - 30), m.start()):
             continue  # 'the road between A and B' places the road, not the area
         anchors = _anchor_after(start + m.end(), text, mentions, limit=2)
+        joined = re.match(r"\s+and\s+", text[anchors[0].end:]) if len(anchors) == 1 else None
+        if joined is not None:  # 'between Zummar and the mountain': the second is a coreference
+            anchors = (anchors[0], *_anchor_after(anchors[0].end + joined.end(), text, mentions)[:1])
         if len(anchors) == 2:
             found.append(_Relation("between", chunk[m.start():m.end() + 40].split(",")[0], anchors,
+                                   3 if same else 2, at=start + m.start()))
+    for m in SPAN_FROM.finditer(chunk):
+        anchors = _anchor_after(start + m.end(), text, mentions, limit=2)
+        if len(anchors) == 2 and re.search(r"\b(?:to|and|as far as)\b", text[anchors[0].end:anchors[1].start]):
+            found.append(_Relation("between", m.group(0), anchors, 3 if same else 2, at=start + m.start()))
+    for m in POSSESSIVE_SIDE.finditer(chunk):
+        owner = [x for x in mentions if x.end == start + m.start()]
+        if owner:
+            found.append(_Relation(direction_code(m.group("dir")), owner[0].surface + m.group(0), (owner[0],),
                                    3 if same else 2, at=start + m.start()))
     for m in DIRECTION.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
@@ -231,7 +274,7 @@ def _relations_in(span: tuple[int, int], text: str, mentions: list[Mention], sam
         if anchors and anchors[0].start - (start + m.end()) <= 25 and _mention_type(anchors[0]) not in ("country",):
             kind = "around" if _AREA_AFTER.match(text, anchors[0].end) else "near"
             found.append(_Relation(kind, m.group(0).strip(), anchors, 1 if same else 0, at=start + m.start(),
-                                   weak=True))
+                                   weak=kind == "near"))  # 'in the X area' says around X; a bare 'in X' is weak
     for m in AROUND.finditer(chunk):
         anchors = _anchor_after(start + m.end(), text, mentions)
         if anchors:
@@ -252,6 +295,7 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         # several figures in one sentence: each takes the relation nearest it ('15 square miles south
         # of X, including 400 dunams around Y')
         return min(own, key=lambda r: _gap(r, value_pos))
+    own = [r for r in own if not _locates_another_anchor(r, mentions, text)]
     if any(r.direction not in ROUND_ABOUT for r in own):
         return min((r for r in own if r.direction not in ROUND_ABOUT), key=lambda r: _gap(r, value_pos))
     own_places = any(span[0] <= m.start < span[1] for m in mentions)
@@ -276,6 +320,21 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
             return near[0]  # a bare 'in X' yields to a side the neighbouring sentences give
         return around
     return near[0] if near else None
+
+
+_APPOSITION = re.compile(r"(?:\s+(?:area|region|district|sub-?district|village|town|city|countryside|valley))?"
+                         r"\s*,\s*(?:in\s+|(?:some|about|around|roughly|nearly)\s+)?"
+                         r"(?:\d+(?:\.\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+)?$", re.IGNORECASE)
+
+
+def _locates_another_anchor(relation: _Relation, mentions: list[Mention], text: str) -> bool:
+    """'in the Kubaisa area, southwest of Hit', 'west of the town of Rutba, some 380 km west of Baghdad': a
+    compass phrase set off after a place says where that place lies, not on which side of its own anchor
+    the area is."""
+    if relation.direction in ROUND_ABOUT or relation.direction == "between":
+        return False
+    before = [m for m in mentions if m.end <= relation.at and m not in relation.anchors]
+    return bool(before) and _APPOSITION.fullmatch(text, before[-1].end, relation.at) is not None
 
 
 def _gap(relation: _Relation, value_pos: int) -> tuple[int, int]:

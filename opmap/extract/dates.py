@@ -5,9 +5,12 @@
 "last night", "overnight" are the day before publication; "today" and "this morning" the day itself;
 "July 16" or "16 July 2018" are read as written (year from the publication date when absent).
 Of the dates a report gives, those within the two weeks up to publication count (failing that, those
-not after publication); among them relative day words beat written dates, and both beat the day a
-statement was made ("said on Monday"); then the latest day wins (older days are background: "captured
-on August 7 ... on August 10 jets bombed"), or without a publication date the first in the text. With none, the publication
+not after publication); the day an operation was launched comes first, then relative day words beat
+written dates, and both beat the day a statement was made ("said on Monday") and a progress mark ("by
+Tuesday morning, 19 had been killed"); among day words the lead's wins (the lead tells the news), among
+written dates the latest (older days are background: "captured on August 7 ... on August 10 jets
+bombed"), or without a publication date the first in the text. "The previous day" is the day before
+the last day the story named. With none, the publication
 date stands, and the basis says so. A range ("15-27 October") gives its first day.
 """
 
@@ -36,8 +39,10 @@ WEEKDAY = re.compile(r"\b(?P<last>last\s+|this\s+past\s+|past\s+)?(?P<weekday>Mo
                      r"Friday|Saturday|Sunday)s?\b(?!\s*,?\s*(?:\d{1,2}\s+)?(?:January|February|March|April|May|"
                      r"June|July|August|September|October|November|December)\b)")
 RELATIVE = re.compile(r"\b(?P<word>today|this morning|this afternoon|this evening|tonight|earlier today|"
-                      r"yesterday|last night|overnight|the day before|the previous day|the day before yesterday)\b",
+                      r"yesterday|last night|overnight|the day before yesterday|the day before|the previous day)\b",
                       re.IGNORECASE)
+# 'the previous day' in a story that has named a day: the day before that one, not before publication.
+DAY_BEFORE_NAMED = ("the day before", "the previous day")
 NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                             "nine", "ten", "eleven", "twelve", "thirteen", "fourteen"])}
 DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -45,9 +50,18 @@ DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eigh
 # 'on the 14th': a day of the publication month (of the month before, when that day is still to come).
 ORDINAL_DAY = re.compile(r"\b(?:on|since|from)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[A-Z])")
 # A day that opens a span: what was launched, begun or started then, or what has gone on since then.
-LAUNCH = re.compile(r"\b(?:launch\w*|beg[au]n|begin\w*|start\w*|commenc\w*|kick\w* off|since|opened|"
+LAUNCH = re.compile(r"\b(?:launch\w*|beg[au]n|begin\w*|start\w*|commenc\w*|kick\w* off|opened|"
                     r"got under ?way|initiated)\b", re.IGNORECASE)
 SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
+# Where the clause of a day begins, looking back: a launch verb before it governs the day ('launched an
+# operation against the group in the north on Monday'), one beyond a comma or 'and' does not.
+CLAUSE_BREAK = re.compile(r"[,;:(]|\b(?:and|but|after|before|while|when|until)\b", re.IGNORECASE)
+# Looking on from the day, the clause it governs ends at these ('on Friday, a day after launching ...').
+AFTER_BREAK = re.compile(r"\b(?:and|but|after|before|while|when|until)\b", re.IGNORECASE)
+# 'By Tuesday morning, 19 had been killed': how far things had got by a day, not when they happened.
+PROGRESS = re.compile(r"\b(?:[Bb]y|[Uu]ntil|[Tt]ill)\s+(?:late\s+|early\s+|the\s+)?$")
+# 'announced on Thursday the launch of the second phase': the statement is the launch.
+LAUNCH_OBJECT = re.compile(r"\s*,?\s*(?:the\s+)?(?:launch(?:ing)?|start|beginning)\s+of\b", re.IGNORECASE)
 PASSIVE_LAUNCH = re.compile(r"\b(?:was|were|had been)\s+(?:launched|begun|started)\b", re.IGNORECASE)
 # Past perfect ('had withdrawn on Monday'): background to the event the report tells.
 PAST_PERFECT = re.compile(r"\bhad\s+(?:already\s+|been\s+|recently\s+)*\w+(?:ed|en|wn|ne|ght|ft|lt|nt|ld|ok)\b",
@@ -67,17 +81,22 @@ VAGUE = re.compile(r"\b(?:last week|earlier this week|this week|earlier this mon
 _OFFSETS = {"yesterday": -1, "last night": -1, "overnight": -1, "the day before": -1, "the previous day": -1,
             "the day before yesterday": -2}
 RECENT_DAYS = 14
+LAUNCH_REACH_DAYS = 7  # a launch told after the lead, further back than this from the lead's day, is the campaign's
 
 
 # A reporting word, then only names, articles, prepositions and words for the statement itself, up to
 # the day: 'said a Peshmerga commander on Monday', 'in a tweet on Friday' (not 'said strikes hit on Sunday').
-REPORTING = re.compile(r"\b(?:[Ss]aid|[Ss]ays|told|tells|announced|stated|reported|added|confirmed|statement|"
-                       r"tweet|tweeted|published|wrote|declared)\b,?"
-                       r"(?:\s+(?:[A-Z][\w'’-]*|a|an|the|on|in|to|by|of|at|late|early|during|press|news|"
+# Statements and reactions: the day a ministry said, condemned or summoned is not the day of the event.
+_STATEMENT_VERBS = (r"[Ss]aid|[Ss]ays|told|tells|announced|stated|reported|added|confirmed|statement|tweet|tweeted|"
+                    r"published|wrote|declared|condemned|denounced|summoned|protested|recalled|vowed|warned|urged")
+REPORTING = re.compile(rf"\b(?:{_STATEMENT_VERBS})\b,?"
+                       r"(?:\s+(?:[A-Z][\w'’-]*|a|an|the|on|in|to|by|of|at|late|early|during|press|news|today|"
+                       r"yesterday|this|morning|evening|"
                        r"conference|briefing|interview|statement|tweet|post|commander|spokesman|spokesperson|official|officials|"
                        r"source|sources|officer|minister|ministry|council|command|general|colonel|media|agency|"
                        r"military|security|local|senior|kurdish|iraqi),?)*\s+$")
-REPORTING_AFTER = re.compile(r"^[^.;]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted)\b", re.IGNORECASE)
+REPORTING_AFTER = re.compile(r"[^.;,]{0,12}\b(?:said|says|told|announced|stated|reported|tweeted|condemned|"
+                             r"denounced|summoned|protested|recalled|vowed|warned|urged)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -91,15 +110,22 @@ class DateCandidate:
     vague: bool = False  # 'last week', 'earlier this month': the first day of that span
     launch: bool = False  # 'launched on Monday', 'since August 26': the day an operation began
     background: bool = False  # 'had withdrawn on Monday': before the reported event
+    progress: bool = False  # 'by Tuesday morning': how far things had got by then
+    since: bool = False  # a launch only because a span runs 'since' that day
 
     @property
     def rank(self) -> int:
         """The day an operation was launched first (a report of a launch and a later day is dated by
         the launch); then relative day words (news gives the event's day that way), written dates,
-        the days statements were made (a day, at least), vague spans, and past-perfect background."""
-        if self.launch and not self.reporting and not self.vague:
+        the days statements were made (a day, at least), vague spans and progress marks, and past-perfect
+        background."""
+        if self.launch and not self.reporting and not self.vague and not self.progress:
             return -1
-        return 5 if self.background else 4 if self.vague else 3 if self.reporting else 1 if self.explicit else 0
+        return 5 if self.background else 4 if self.vague or self.progress else 3 if self.reporting \
+            else 1 if self.explicit else 0
+
+
+RANGE_JOIN = re.compile(r"\s*(?:to|and|through|until|till|[-–])\s*", re.IGNORECASE)
 
 
 def _explicit(m: re.Match[str], published: dt.date | None, year_hint: int | None = None) -> dt.date | None:
@@ -167,20 +193,43 @@ def _candidate(text: str, date: dt.date, m: re.Match[str], **kind: bool) -> Date
     after = text[end:end + 40]
     stop = re.search(r"[.;\n]", after)
     before = text[max(sentence, start - 50):start]
-    verb = LAUNCH.search(before) or LAUNCH.search(after[:stop.start()] if stop else after)
+    clause = text[max(sentence, start - 120):start]
+    breaks = [b.end() for b in CLAUSE_BREAK.finditer(clause)]
+    clause = clause[breaks[-1]:] if breaks else clause
+    after = after[:stop.start()] if stop else after
+    after_break = AFTER_BREAK.search(after)
+    verb = LAUNCH.search(clause) or LAUNCH.search(after[:after_break.start()] if after_break else after)
     passive = PASSIVE_LAUNCH.search(text, max(sentence, start - 50), end)
-    launch = bool(SINCE.search(before) or (verb and not passive))
+    announced_launch = bool(LAUNCH_OBJECT.match(text, end))
+    since = bool(SINCE.search(before))
+    launch = bool(since or (verb and not passive) or announced_launch)
     background = bool(PAST_PERFECT.search(text, max(sentence, start - 80), start))
-    return DateCandidate(date, start, m.group(0), reporting=_reporting(text, start, end), launch=launch,
-                         background=background, **kind)
+    progress = bool(PROGRESS.search(text, max(sentence, start - 20), start))
+    reporting = _reporting(text, start, end) and not announced_launch
+    return DateCandidate(date, start, m.group(0), reporting=reporting, launch=launch,
+                         background=background, progress=progress, since=since and not (verb and not passive), **kind)
 
 
 def date_candidates(text: str, published: dt.date | None, year_hint: int | None = None) -> list[DateCandidate]:
     """Every day the text gives. Without a publication date, written dates without a year take
     `year_hint` (e.g. from the report's url) and relative words give nothing."""
     found: list[DateCandidate] = []
-    for m in EXPLICIT.finditer(text):
+    written = list(EXPLICIT.finditer(text))
+    range_ends: set[int] = set()
+    for k, m in enumerate(written):
+        after = written[k + 1] if k + 1 < len(written) else None
+        if m.start() in range_ends:
+            continue  # 'from Jan. 24 to Jan. 27': a range gives its first day
+        ranged = after is not None and RANGE_JOIN.fullmatch(text, m.end(), after.start()) is not None
         date = _explicit(m, published, year_hint)
+        if ranged and after is not None:
+            range_ends.add(after.start())
+            end = _explicit(after, published, year_hint)
+            if end is not None and not (m.group("year") or m.group("year2")):
+                # the first day takes the year the last one gives: 'Dec. 30 and Jan. 2, 2021' starts in 2020
+                date = _explicit(m, None, end.year)
+                if date is not None and date > end:
+                    date = _explicit(m, None, end.year - 1)
         if date is not None:
             found.append(_candidate(text, date, m, explicit=True))
     for m in NUMERIC.finditer(text):
@@ -204,18 +253,24 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
             except ValueError:
                 continue
         named = [c.position for c in found]
-        for m in RELATIVE.finditer(text):
-            word = m.group("word").lower()
-            if word in ("overnight", "last night") and any(
-                    _sentence_start(text, p) == _sentence_start(text, m.start()) for p in named):
-                continue  # 'an overnight strike on Sunday': the day the text gives
-            found.append(_candidate(text, published + dt.timedelta(days=_OFFSETS.get(word, 0)), m))
         for m in DAYS_AGO.finditer(text):
             n = m.group("n").lower()
             days = (int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1)) * (7 if m.group("unit").lower()[0] == "w" else 1)
             found.append(_candidate(text, published - dt.timedelta(days=days), m))
         for m in VAGUE.finditer(text):
             found.append(_candidate(text, _span_start(m.group(0).lower(), published), m, vague=True))
+        told = sorted((c for c in found if not c.reporting and not c.vague), key=lambda c: c.position)
+        for m in RELATIVE.finditer(text):
+            word = m.group("word").lower()
+            if word in ("overnight", "last night") and any(
+                    _sentence_start(text, p) == _sentence_start(text, m.start()) for p in named):
+                continue  # 'an overnight strike on Sunday': the day the text gives
+            when = published + dt.timedelta(days=_OFFSETS.get(word, 0))
+            if word in DAY_BEFORE_NAMED:
+                earlier = [c for c in told if c.position < m.start()]
+                if earlier:
+                    when = earlier[-1].date - dt.timedelta(days=1)
+            found.append(_candidate(text, when, m))
     found.sort(key=lambda c: c.position)
     return found
 
@@ -229,6 +284,84 @@ def _span_start(phrase: str, published: dt.date) -> dt.date:
     if "last month" in phrase:
         return (first - dt.timedelta(days=1)).replace(day=1)
     return first
+
+
+def _preference(c: DateCandidate, lead_end: int, latest_first: bool,
+                lead_day: dt.date | None = None) -> tuple[int, bool, int, int]:
+    """How a candidate sorts (lowest first): its rank, a span 'since' a day told after the lead counting
+    as a plain day ('has shelled villages since May 3' is background to the lead's news), and so does a
+    launch told after the lead more than LAUNCH_REACH_DAYS before the lead's own day (the campaign the
+    news belongs to: 'the offensive launched Sept. 21' under 'forces on Thursday retook the town'); among
+    day words the lead's first; then the latest day (older days are background), or with no publication
+    date the first in the text."""
+    later = c.position >= lead_end
+    campaign = lead_day is not None and (lead_day - c.date).days > LAUNCH_REACH_DAYS
+    rank = 0 if (c.since or campaign) and later and c.rank < 0 else c.rank
+    return rank, later and rank == 0, -c.date.toordinal() if latest_first else 0, c.position
+
+
+def _lead_end(text: str) -> int:
+    """Where a report's lead ends: its first sentence (a dateline line of its own, such as 'Anbar - INA',
+    is not the lead)."""
+    start = len(text) - len(text.lstrip())
+    line_end = text.find("\n", start)
+    if 0 <= line_end - start < 40:  # a dateline or byline on its own line
+        start = line_end + 1
+        line_end = text.find("\n", start)
+    sentence_end = text.find(". ", start)
+    ends = [e for e in (line_end, sentence_end) if e >= 0]
+    return min(ends) if ends else len(text)
+
+
+# A page's own date line near its top: 'Posted on March 3, 2019', 'Published: 2019-03-03', or a date alone
+# on its line ('3 March 2019').
+PAGE_DATE = re.compile(rf"(?:^|\n)\s*(?:(?:[Pp]ublished|[Pp]osted|[Uu]pdated|[Dd]ate[d]?)\b[^\n\d]{{0,30}}?)?"
+                       rf"(?:[A-Z][a-z]+day,?\s+)?(?P<found>{EXPLICIT.pattern}|{NUMERIC.pattern})\s*(?:\n|$|[|–-])")
+PAGE_DATE_REACH = 300  # characters from the top of the text
+
+
+def page_date(text: str) -> dt.date | None:
+    """The date a page prints near its top on a line of its own or after 'Published', with its year."""
+    m = PAGE_DATE.search(text[:PAGE_DATE_REACH])
+    if m is None:
+        return None
+    inner = EXPLICIT.search(m.group("found"))
+    if inner is not None:
+        return _explicit(inner, None) if inner.group("year") or inner.group("year2") else None
+    numeric = NUMERIC.search(m.group("found"))
+    return _numeric(numeric) if numeric else None
+
+
+# A wire story's dateline: 'BAGHDAD, Sept 26 (Reuters) -', 'ERBIL, Iraq, March 3, 2019 (AFP) -'.
+# A story's dateline: 'BAGHDAD, Sept 26 (Reuters) -', 'ERBIL, Iraq, March 3, 2019 (AFP) -', 'SOUTHWEST ASIA,
+# July 14, 2016 —': the day it was filed, not a day of the events it tells.
+WIRE_DATELINE = re.compile(rf"\s*[A-Z][A-Za-z .'’-]{{1,40}}(?:,\s*[A-Z][A-Za-z .'’-]{{1,30}})?,\s*{_MONTH}\s+"
+                           r"(?P<day>\d{1,2})(?:,\s*(?P<year>(?:19|20)\d\d))?\s*(?:\((?:Reuters|AFP|AP|Xinhua|"
+                           r"Anadolu|AA|dpa|IANS|UPI|KUNA|Kurdistan24|Rudaw|[A-Z]{2,10})\)\s*)?(?:—|–|--|-|:)")
+FILED_WITHIN_DAYS = 7  # a web page may carry a later date than the wire story it reprints
+
+
+def wire_dateline(text: str, published: dt.date | None, year_hint: int | None = None) -> dt.date | None:
+    """The day a wire story was filed, from its dateline: the day its 'on Sunday' counts from. Used when
+    the report has no publication date (the year from the url) or a page date up to a week later."""
+    m = WIRE_DATELINE.match(text)
+    if m is None:
+        return None
+    year = int(m.group("year")) if m.group("year") else published.year if published else year_hint
+    if year is None:
+        return None
+    try:
+        filed = dt.date(year, MONTHS[m.group("month").lower().rstrip(".")], int(m.group("day")))
+    except ValueError:
+        return None
+    if published is not None and not m.group("year") and filed > published:
+        try:
+            filed = filed.replace(year=year - 1)
+        except ValueError:
+            return None
+    if published is not None and not 0 <= (published - filed).days <= FILED_WITHIN_DAYS:
+        return None
+    return filed
 
 
 def year_from_url(url: str) -> int | None:
@@ -256,15 +389,26 @@ def event_date(text: str, published: dt.date | None, title: str = "",
         date, basis = event_date(text, from_url, title)
         return date, f"{basis} (publication date from the url)"
     year_hint = year_from_url(url) if published is None else None
+    if published is None and (stamped := page_date(text)) is not None:
+        date, basis = event_date(text, stamped, title)
+        return date, f"{basis} (publication date from the page's own date line)"
+    filed = wire_dateline(text, published, year_hint)
+    if filed is not None and filed != published:
+        date, basis = event_date(text, filed, title)
+        return date, f"{basis} (the wire dateline's day)"
+    dateline = WIRE_DATELINE.match(text)
     for source in (text, title):
         candidates = date_candidates(source, published, year_hint)
+        if dateline is not None and source is text:  # the day the story was filed is no event day
+            candidates = [c for c in candidates if c.position >= dateline.end()]
         if published is not None:
             recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
             candidates = recent or [c for c in candidates if c.date <= published]
         if candidates:
-            # news reports the latest thing that happened; older days in the window are background
-            latest_first = -1 if published is not None else 0
-            best = min(candidates, key=lambda c: (c.rank, latest_first * c.date.toordinal(), c.position))
+            lead_end = _lead_end(source)
+            lead_days = [c.date for c in candidates if c.position < lead_end and c.rank == 0]
+            lead_day = max(lead_days) if lead_days else None
+            best = min(candidates, key=lambda c: _preference(c, lead_end, published is not None, lead_day))
             relative = published is not None and not best.explicit
             basis = f"'{best.phrase}'" + (f" relative to publication {published:%a %Y-%m-%d}" if relative
                                           and published else "")

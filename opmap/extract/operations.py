@@ -183,9 +183,54 @@ def operation_of(article_id: str, text: str, mentions: list[Mention], date: dt.d
     split = sentences if sentences is not None and sentences.text == text else Sentences.split(text)
     named, losses = actors(text), casualties(text, split)
     kind = event_kind(text, named, losses, split)
+    name, phase = operation_name(text)
     return Operation(article_id, date, named, support(text, split), force_sizes(text, split), losses,
                      destroyed(text, split), villages_cleared(text, mentions), event_type=kind.event_type,
-                     sub_event_type=kind.sub_event_type)
+                     sub_event_type=kind.sub_event_type, name=name, phase=phase)
+
+
+# An operation's own name: quoted after 'dubbed' or 'named', or quoted next to 'operation' or
+# 'campaign', or 'Operation X' in capitals.
+_QUOTED = r"[\"“”'‘’]\s*(?P<{0}>[A-Z][^\"“”‘’\n]{{2,60}}?)\s*[\"“”'‘’]"
+OPERATION_NAME = re.compile(
+    r"\b(?:dubbed|named|code-?named|called|titled|known as)[:,]?\s+" + _QUOTED.format("dubbed")
+    + r"|\b(?:operation|campaign|offensive)\s+" + _QUOTED.format("after")
+    + r"|" + _QUOTED.format("before") + r"\s+(?:military\s+|security\s+)?(?:operation|campaign|offensive)\b"
+    + r"|\bOperation\s+(?P<capital>[A-Z][\w-]+(?:\s+(?:of\s+)?[A-Z][\w-]+){0,3})"
+    + r"|\bthe\s+(?P<bare>[A-Z][\w-]+(?:\s+(?:of\s+)?[A-Z][\w-]+){1,3})\s+(?:military\s+)?(?:operation|campaign)\b")
+# 'the Kurdish Peshmerga operation' is who fought it, not a name
+NOT_NAME_WORDS = frozenset({"kurdish", "iraqi", "turkish", "iranian", "syrian", "us", "u.s.", "american", "coalition",
+                            "peshmerga", "isis", "isil", "army", "federal", "joint", "security", "military", "police",
+                            "pmf", "popular", "counter-terrorism", "air", "ground", "special", "new", "latest",
+                            "islamic", "state", "daesh", "pkk"})
+# Umbrella names cover years of operations: they do not tell one operation from another.
+UMBRELLA_OPERATIONS = frozenset({"inherent resolve", "enduring freedom", "iraqi freedom", "new dawn"})
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10}
+PHASE = re.compile(r"\b(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                   r"\d{1,2}(?:st|nd|rd|th))\s+(?:phase|stage)|(?:phase|stage)\s+(?P<number>one|two|three|four|five|"
+                   r"six|seven|eight|nine|ten|\d{1,2})\b)", re.IGNORECASE)
+
+
+def operation_name(text: str) -> tuple[str, int | None]:
+    """The name the report gives its operation ('' when none) and, for a named operation, the phase it
+    tells (the first phase it names), as an analyst files reports of one named operation together."""
+    for m in OPERATION_NAME.finditer(text):
+        name = next(g for g in (m.group("dubbed"), m.group("after"), m.group("before"), m.group("capital"),
+                                m.group("bare")) if g)
+        name = name.strip(" ,.:;–-")
+        if m.group("bare") and any(w.lower() in NOT_NAME_WORDS for w in name.split()):
+            continue
+        name = re.sub(r"^(?:Operation|Op\.)\s+", "", name)
+        if any(u in name.lower() for u in UMBRELLA_OPERATIONS) or len(name) < 3:
+            continue
+        phase = PHASE.search(text)
+        if phase is None:
+            return name, None
+        word = (phase.group("ordinal") or phase.group("number")).lower()
+        return name, ORDINALS.get(word) or int(re.sub(r"\D", "", word))
+    return "", None
 
 
 # ACLED's event types: which sub-event belongs to which event type and which disorder type.

@@ -91,14 +91,26 @@ _OF_A_NAME = re.compile(rf"\s+of\s+{_NAME_START}")
 # (cue, pattern, the words a sentence must hold for the pattern to be tried (() = the cue's CUE_HINTS),
 #  gate: None or a Gate every match passes)
 CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
-    ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?)\s+(?:of\s+|including\s+|include\s+|included\s+|"
+    ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?|city|cities)\s+(?:of\s+|including\s+|include\s+|included\s+|"
                            rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), (),
-     Gate(("village", "hamlet", "localit", "town"), re.compile(rf"[a-z]{{0,3}}\s+(?:of\s+|including\s+|include\s+|"
-                                                              rf"included\s+|such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?"
-                                                              rf"{_NAME_START}"))),
+     Gate(("village", "hamlet", "localit", "town", "city", "cities"),
+          re.compile(rf"[a-z]{{0,3}}\s+(?:of\s+|including\s+|include\s+|included\s+|such as\s+|like\s+|namely\s+|"
+                     rf":\s*|—\s*|–\s*)?{_NAME_START}"))),
     ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), (),
      Gate(("village", "town", "hamlet"), after_a_name="spaced")),
-    ("front", re.compile(rf"\bfronts?\s+of\s+({_LIST})|\b({_LIST})\s+fronts?\b"), (), None),
+    ("front", re.compile(rf"\b(?:fronts?|ax[ie]s)\s+of\s+({_LIST})|\b({_LIST})\s+(?:fronts?|ax[ie]s)\b"), ("front", "axis", "axes"), None),
+    # 'Wadi al-Shay', 'Wadi Zghaytun': a valley named with its head first
+    ("wadi", re.compile(rf"\b((?:Wadi|Wādī)\s+{_NAME_RUN})"), ("wadi", "wādī"), None),
+    # 'the Hay al-Askari neighbourhood', 'the neighbourhood of Tisʿin': a part of a town
+    ("neighbourhood", re.compile(rf"\b({_NAME_RUN})\s+(?:neighbou?rhood|quarter)s?\b|\b(?:neighbou?rhood|quarter)s?\s+"
+                                 rf"of\s+({_NAME_RUN})"), ("neighbo", "quarter"), None),
+    # a name the text locates by a side of a known place: 'in Tel Skuf, north of Mosul'
+    ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards|of|retook|recaptured|captured|entered|"
+                         rf"liberated|seized|reached|stormed|shelled|struck|hit|attacked|cleared|besieged|bombed)\s+"
+                         rf"({_NAME_RUN}),\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
+                         rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west"), None),
+    # a strike release's line: '-- Near Sultan Abdallah, one strike destroyed ...'
+    ("place", re.compile(rf"(?<![^\n])[ \t]*(?:[-–—•*]+\s*)?Near\s+({_NAME_RUN}),"), ("near",), None),
     ("area", re.compile(rf"\b({_NAME_RUN})\s+(?:area|region)\b"), (),
      Gate(("area", "region"), after_a_name="spaced")),
     ("feature", re.compile(rf"\b({_NAME_RUN}\s+(?:{FEATURE_HEADS}))\b"), (),
@@ -109,6 +121,15 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
     ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",), None),
     ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
      (" like ", "such as", "including", "namely"), None),
+    # a name in apposition to a place noun: 'Bartella, a largely Christian town', 'X, a village near Y'
+    ("village", re.compile(rf"\b({_NAME_RUN}),\s+an?\s+(?:(?!(?:in|of|the|from|at|near|for|with|who)\b)[\w-]+\s+){{0,4}}?"
+                           r"(?:town|village|city|hamlet)"
+                           r"(?=\s*[,.;:)\n]|\s+(?:near|in|on|of|next|north|south|east|west|outside|close|along|about|"
+                           r"some|that|which|where|whose|with|at|by|from|just|located|situated|inhabited|populated|"
+                           r"home|lying|bordering|overlooking)\b)"),
+     (" a ", " an "), None),
+    # a numbered road: 'Highway 47', 'Route 1'
+    ("highway", re.compile(r"\b((?:Highway|Route)\s+\d{1,3})\b"), ("highway", "route"), None),
     # a place's officials: 'the mayor of X', 'the governor of X'
     ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME_RUN})"),
      ("mayor", "governor", "qaimaqam", "commissioner", "head of"), None),
@@ -121,7 +142,8 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
      ("district", "nahiya", "qadha"), None),
     ("subdistrict", re.compile(rf"\b({_NAME_RUN}(?:\s*,\s*{_NAME_RUN}){{0,40}},?\s+and\s+{_NAME_RUN})\s+(?:sub-?districts|subdistricts|"
                                rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates"), None),
-    ("village", re.compile(rf"\bfrom\s+({_NAME_RUN})\s+(?:to|toward|towards|into)\s+({_NAME_RUN})"), (),
+    # 'from Sinjar to Qandil': two places of any kind (towns, mountains, regions)
+    ("place", re.compile(rf"\bfrom\s+({_NAME_RUN})\s+(?:to|toward|towards|into)\s+({_NAME_RUN})"), ("from ",),
      Gate(("from",), re.compile(rf"\s+{_NAME_START}"))),
     ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME_RUN})"), (),
      Gate(("north", "south", "east", "west"), re.compile(rf"(?:-?(?:east|west))?(?:ern)?{_OF_A_NAME.pattern}"))),
@@ -236,7 +258,7 @@ CUE_HINTS = {"area": ("area", "region"),
                          " desert", " basin", " road", " highway", " camp", " shrine", " monastery", " resort",
                          " plateau", " wadi", " strip"),
              "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
-             "village": ("from ", "village", "hamlet", "localit", "town", "captur", "liberation", "retaking", "fall of",
+             "village": ("from ", "village", "hamlet", "localit", "town", "cit", "captur", "liberation", "retaking", "fall of",
                          "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
              "range": ("mountain", "range", "height", "hill"), "district": ("district",),
              "governorate": ("province", "governorate"), "outskirts": ("outskirts",)}
@@ -468,6 +490,8 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             next_serial += 1
             spans.append((cued.start, cued.end))
     mentions = sorted(current.values(), key=lambda m: m.start)
+    mentions = _with_repeated_mentions(text, mentions, sentences, orgs)
+    mentions = [_in_named_country(text, m, index) for m in mentions]
     acting: dict[str, bool] = {}  # sentence -> whether it reports action, asked once per sentence
     read = []
     for mention in mentions:
@@ -476,6 +500,53 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         read.append(mention if (role, offset_from) == (mention.role, mention.offset_from) else
                     replace(mention, role=role, offset_from=offset_from))
     return read
+
+
+_COUNTRY_BEFORE = re.compile(r"(?:\b(?P<demonym>Iranian|Syrian|Turkish|Jordanian|Saudi|Kuwaiti)\s+(?:border\s+)?"
+                             r"(?:city|town|village|province|region|capital|district)\s+of\s+|"
+                             r"\b(?P<country>Iran|Syria|Turkey|Jordan|Kuwait)['’]s\s+)$")
+
+
+def _in_named_country(text: str, mention: Mention, index: GazetteerIndex) -> Mention:
+    """'the Iranian city of Kerman', "Syria's Idlib province": the text puts the place in a neighbouring
+    country, which decides between namesakes and, when the tables lack the place, its zone."""
+    m = _COUNTRY_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+    if m is None:
+        return mention
+    name = DEMONYMS[m.group("demonym").lower()] if m.group("demonym") else m.group("country")
+    countries = [e.country for e in index.lookup(name_key(name)) if e.type == "country" and e.country]
+    return replace(mention, country=countries[0]) if countries else mention
+
+
+def _with_repeated_mentions(text: str, mentions: list[Mention], sentences: Sentences,
+                            orgs: Spans) -> list[Mention]:
+    """A name the report introduced with a cue and the tables lack ('the village of Kani Sard') is a
+    place wherever else the report writes it ('... then at Kani Sard'): one pass of one pattern over the
+    text finds those other mentions, written the same way as a whole name, outside organisations. Like
+    the cued name, a repeat replaces shorter mentions inside it ('Kani' alone)."""
+    learned = {m.surface: m for m in mentions if m.cue and not m.candidates and m.cue != "road"}
+    if not learned:
+        return mentions
+    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in sorted(learned, key=len, reverse=True))
+                         + r")(?![\w-]|['’][^sS\W])")
+    kept = list(mentions)
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        if orgs.overlaps(start, end) or j_after_is_name(text, end):
+            continue
+        inside = [k for k in kept if k.start < end and start < k.end]
+        if any(not (start <= k.start and k.end <= end and k.end - k.start < end - start) or k.cue == "road"
+               for k in inside):
+            continue  # the cued mention itself, or a longer name
+        kept = [k for k in kept if k not in inside]
+        kept.append(replace(learned[m.group(0)], start=start, end=end, sentence=sentences.at(start),
+                            role="mentioned", offset_from=None))
+    return sorted(kept, key=lambda k: k.start)
+
+
+def j_after_is_name(text: str, end: int) -> bool:
+    """True when a capitalised word follows at `end` ('Kani Sard' inside 'Kani Sard Road')."""
+    return bool(re.match(r" [A-Z]", text[end:end + 2]))
 
 
 def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[float, str, int] | None:
@@ -834,6 +905,8 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                     seen.add((start, end))
                     if cue == "feature":
                         entries = index.lookup(key) or feature_near(name, index)
+                    elif cue in ("highway", "wadi", "neighbourhood"):
+                        entries = index.lookup(key)
                     else:
                         entries = index.lookup(key) or index.variants(name, CUE_VARIANT_TYPES.get(cue))
                     found.append(Mention(name, start, end, sentences.at(start), tuple(entries), cue=cue))
@@ -846,8 +919,12 @@ HEAD_TYPES = {"valley": "valley", "dam": "dam", "camp": "camp", "road": "road", 
               "strip": "region"}
 
 
+_QUALIFIER = re.compile(r"(?:\s+(?:International|Military|Civil|Civilian|Old|New|Main|Grand|Central))+$")
+
+
 def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
-    """'Haditha Dam', 'Mosul airport', 'Tigris River Valley' when the tables lack the feature itself:
+    """'Haditha Dam', 'Mosul airport', 'Tigris River Valley' when the tables lack the feature itself
+    (the place it is named after may be spelled as the tables do not: 'Sulaimani airport'):
     a feature at the point of the place it is named after, precision 2 (near it), so the analyst sees
     it on the map and its zone is read there; [] when the place is unknown too."""
     m = _FEATURE_SPLIT.match(name)
@@ -855,7 +932,9 @@ def feature_near(name: str, index: GazetteerIndex) -> list[GazetteerEntry]:
         return []
     base, head = m.group("base"), m.group("head").lower().split()[-1]
     kind = HEAD_TYPES.get(head, "facility")
-    located = [e for e in index.lookup(name_key(base)) if e.lat is not None and e.lon is not None]
+    base = _QUALIFIER.sub("", base) or base  # 'Sulaimani International Airport' is named after Sulaimani
+    named = index.lookup(name_key(base)) or index.variants(base, frozenset({"settlement"}))
+    located = [e for e in named if e.lat is not None and e.lon is not None]
     if not located:
         return []
     best = min(located, key=lambda e: (e.country != "IQ", e.type != "settlement", -e.population))

@@ -177,7 +177,10 @@ def area_layer(results: Sequence[ArticleResult]) -> gpd.GeoDataFrame:
                          "unit_as_written": s.unit_text, "hedge": s.hedge or None,
                          "range_min_km2": s.range_km2[0] if s.range_km2 else None,
                          "range_max_km2": s.range_km2[1] if s.range_km2 else None,
-                         "status": s.status, "direction": s.direction, "direction_text": s.direction_text,
+                         # compass, 'around', 'between' or null; 'along X' is no side: its corridor shows in
+                         # shape_model and its words in direction_text
+                         "status": s.status, "direction": s.direction if s.direction != "along" else None,
+                         "direction_text": s.direction_text,
                          "distance_km": s.distance_km,
                          "anchors": list(r.anchors), "shape_model": r.shape_model,
                          "precision": r.precision or None, "uncertainty_m": r.uncertainty_m,

@@ -115,6 +115,24 @@ def encode_geometries(geometries: np.ndarray) -> list[Any]:
     return out
 
 
+def simplified(frame: gpd.GeoDataFrame, share: float = 0.005) -> gpd.GeoDataFrame:
+    """The frame with each polygon's outline simplified to within `share` of its size (the radius of a
+    disc of its area): a drawn disc keeps ~30 vertices instead of ~70, and its area changes by well
+    under 1 %. Points and empty geometries are left as they are."""
+    if not len(frame):
+        return frame
+    geometries = np.asarray(frame.geometry.values)
+    polygonal = np.isin(shapely.get_type_id(geometries), (3, 6))
+    if not polygonal.any():
+        return frame
+    out = geometries.copy()
+    radius = np.sqrt(shapely.area(geometries[polygonal]) / np.pi)
+    out[polygonal] = shapely.simplify(geometries[polygonal], radius * share, preserve_topology=True)
+    frame = frame.copy()
+    frame["geometry"] = gpd.GeoSeries(out, index=frame.index, crs=frame.crs)
+    return frame
+
+
 def pack(data: dict[str, Any]) -> str:
     """JSON, gzipped, base64: only [A-Za-z0-9+/=], so nothing in it can be markup or a template."""
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -123,6 +141,8 @@ def pack(data: dict[str, Any]) -> str:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, list | tuple):
+        if value and all(isinstance(v, list | tuple) for v in value):  # a listing: [[date, title, url], ...]
+            return [[_cell(v) for v in item] for item in value]
         return ", ".join(str(v) for v in value)
     if isinstance(value, float) and value != value:  # NaN
         return None
@@ -153,15 +173,19 @@ class OpmapScripts(MacroElement):
             var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
             return new Response(stream).text().then(JSON.parse);
         };
-        opmap.load = function (layer, packed, timed, searchable) {
+        opmap.load = function (layer, packed, timed, searchable, group) {
             layer.opmapOnLoad = layer.opmapOnLoad || [];
-            var loading = opmap.inflate(packed).then(function (data) {
-                layer.addData(opmap.features(data));
+            function build(data) {
+                data.r.forEach(function (row, n) { layer.addData(opmap.feature(data, n)); });
                 layer.opmapAll = layer.getLayers();
                 opmap.all.push(layer);
-                if (timed) { opmap.timed.push(layer); }
+                if (timed) { opmap.timed.push(layer); if (opmap.showUntil) { opmap.showUntil(layer); } }
                 if (searchable) { opmap.searchable.push(layer); }
                 layer.opmapOnLoad.forEach(function (then) { then(layer); });
+            }
+            var loading = opmap.inflate(packed).then(function (data) {
+                // A hidden group (uncertainty bands, the control line) gets its features only when first shown.
+                if (!group || group._map) { build(data); } else { group.once("add", function () { build(data); }); }
             });
             opmap.pending.push(loading);
         };
@@ -185,12 +209,25 @@ class OpmapScripts(MacroElement):
             if (typeof g[0] === "string") { return {type: "Polygon", coordinates: g.map(opmap.decodeRing)}; }
             return {type: "MultiPolygon", coordinates: g.map(function (p) { return p.map(opmap.decodeRing); })};
         };
-        opmap.features = function (data) {
-            return {type: "FeatureCollection", features: data.r.map(function (row, n) {
-                var props = {};
-                data.f.forEach(function (key, k) { props[key] = row[k]; });
-                return {type: "Feature", properties: props, geometry: opmap.geometry(data.g[n])};
-            })};
+        opmap.feature = function (data, n) {
+            var props = {}, row = data.r[n];
+            data.f.forEach(function (key, k) { props[key] = row[k]; });
+            return {type: "Feature", properties: props, geometry: opmap.geometry(data.g[n])};
+        };
+        opmap.keepNoCoordinates = function (feature, layer) {
+            // The layer holds the coordinates as LatLngs; its feature keeps only the properties (the
+            // geometry is rebuilt from the layer when asked for), so each vertex is held once, not twice.
+            delete feature.geometry;
+            Object.defineProperty(feature, "geometry", {enumerable: false, configurable: true,
+                get: function () { return layer.toGeoJSON(6).geometry; }});
+        };
+        opmap.link = function (url, text) {  // a link for an http(s) address, else the text alone
+            var element = document.createElement(/^https?:\\/\\//.test(String(url || "")) ? "a" : "span");
+            if (element.tagName === "A") {
+                element.href = String(url); element.target = "_blank"; element.rel = "noopener noreferrer";
+            }
+            element.textContent = String(text);
+            return element;
         };
         opmap.text = function (props, fields) {
             var box = document.createElement("div");
@@ -200,17 +237,22 @@ class OpmapScripts(MacroElement):
                 var name = Array.isArray(field) ? field[0] : key.replace(/_/g, " ");
                 var value = props[key];
                 if (value === null || value === undefined || value === "") { return; }
-                if (Array.isArray(value)) { value = value.join(", "); }
                 var row = document.createElement("div");
                 var label = document.createElement("b");
                 label.textContent = name + ": ";
                 row.appendChild(label);
-                if (key === "url" && /^https?:\\/\\//.test(String(value))) {
-                    var link = document.createElement("a");
-                    link.href = String(value); link.target = "_blank"; link.rel = "noopener noreferrer";
-                    link.textContent = String(value);
-                    row.appendChild(link);
+                if (Array.isArray(value) && Array.isArray(value[0])) {  // reports as [date, title, url]
+                    row.className = "opmap-listing";
+                    value.forEach(function (item) {
+                        var line = document.createElement("div");
+                        if (item[0]) { line.appendChild(document.createTextNode(String(item[0]) + " — ")); }
+                        line.appendChild(opmap.link(item[2], item[1]));
+                        row.appendChild(line);
+                    });
+                } else if (key === "url") {
+                    row.appendChild(opmap.link(value, value));
                 } else {
+                    if (Array.isArray(value)) { value = value.join(", "); }
                     var text = document.createElement("span");
                     text.textContent = String(value);
                     row.appendChild(text);
@@ -251,9 +293,11 @@ class CompactGeoJson(MacroElement):
                 }
                 return base;
             },
-            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, {{ this.style }}); }
+            pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, {{ this.style }}); },
+            onEachFeature: opmap.keepNoCoordinates
         }).addTo({{ this._parent.get_name() }});
-        opmap.load({{ this.get_name() }}, "{{ this.packed }}", {{ this.timed|tojson }}, {{ this.searchable|tojson }});
+        opmap.load({{ this.get_name() }}, "{{ this.packed }}", {{ this.timed|tojson }}, {{ this.searchable|tojson }},
+                   {{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
@@ -330,17 +374,18 @@ class TimeSlider(MacroElement):
                 input.style.width = "220px";
                 L.DomEvent.disableClickPropagation(box);
                 L.DomEvent.disableScrollPropagation(box);
-                function apply() {
+                opmap.showUntil = function (group) {  // also called for a layer built later
                     var until = iso(Number(input.value));
-                    label.textContent = "Reports up to " + until;
-                    opmap.timed.forEach(function (group) {
-                        group.opmapAll.forEach(function (layer) {
-                            var day = layer.feature.properties.event_date;
-                            var show = !day || String(day) <= until;
-                            if (show && !group.hasLayer(layer)) { group.addLayer(layer); }
-                            if (!show && group.hasLayer(layer)) { group.removeLayer(layer); }
-                        });
+                    group.opmapAll.forEach(function (layer) {
+                        var day = layer.feature.properties.event_date;
+                        var show = !day || String(day) <= until;
+                        if (show && !group.hasLayer(layer)) { group.addLayer(layer); }
+                        if (!show && group.hasLayer(layer)) { group.removeLayer(layer); }
                     });
+                };
+                function apply() {
+                    label.textContent = "Reports up to " + iso(Number(input.value));
+                    opmap.timed.forEach(opmap.showUntil);
                 }
                 input.addEventListener("input", apply);
                 opmap.ready(apply);

@@ -102,6 +102,8 @@ def what_the_report_says(result: ArticleResult) -> dict[str, object]:
         "fatalities": int(sum(killed)) if killed else None,
         "destroyed": "; ".join(f"{f.value:g} {f.what}" for f in op.destroyed),
         "villages_cleared": "; ".join(op.villages_cleared),
+        "operation_name": op.name,
+        "phase": str(op.phase) if op.phase else "",  # text, as every chunk of a run must type it alike
     }
 
 
@@ -166,8 +168,8 @@ ACLED_COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disor
                  "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
                  "fatalities", "tags", "timestamp")
 OPMAP_COLUMNS = ("operation_id", "article", "title", "url", "zone", "n_areas", "total_area_km2", "actors",
-                 "supported_by", "force_size", "casualties", "destroyed", "villages_cleared", "figures_disputed",
-                 "date_basis", "admin1_pcode", "admin2_pcode", "admin3_pcode", "WKT")
+                 "supported_by", "force_size", "casualties", "destroyed", "villages_cleared", "operation_name",
+                 "phase", "figures_disputed", "date_basis", "admin1_pcode", "admin2_pcode", "admin3_pcode", "WKT")
 COUNTRIES = {"IQ": ("Iraq", 368), "SY": ("Syria", 760), "IR": ("Iran", 364), "TR": ("Turkey", 792),
              "JO": ("Jordan", 400), "SA": ("Saudi Arabia", 682), "KW": ("Kuwait", 414)}
 COMPARED_FIGURES = (("fatalities", "fatalities"), ("total_area_km2", "area km²"))
@@ -284,7 +286,8 @@ def acled_table(operations: gpd.GeoDataFrame) -> pd.DataFrame:
         "tags": [f"force size={f}" if f else "" for f in forces], "timestamp": [stamp] * n,
     })
     for name in ("operation_id", "article", "title", "url", "zone", "n_areas", "total_area_km2", "actors",
-                 "supported_by", "force_size", "casualties", "destroyed", "villages_cleared", "date_basis"):
+                 "supported_by", "force_size", "casualties", "destroyed", "villages_cleared", "operation_name", "phase",
+                 "date_basis"):
         frame[name] = column(name, None if name in ("n_areas", "total_area_km2") else "")
     frame["figures_disputed"] = disputed_figures(operations)
     for level in ("admin1", "admin2", "admin3"):

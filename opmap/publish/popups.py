@@ -8,7 +8,10 @@ import json
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
+from opmap.publish.map_parts import encode_geometries
 from opmap.publish.styles import SHOWN_LABELS
 
 SHARE_NAMES = {"kurdistan_region": "Kurdistan Region", "disputed": "disputed", "federal_iraq": "federal",
@@ -27,7 +30,14 @@ OPERATION_POPUP = (("Report", "title"), ("Told by", "reports_text"), ("Event", "
                    ("Supported by", "supported_by"), ("Force size", "force_size"), ("Casualties", "casualties"),
                    ("Destroyed", "destroyed"), ("Villages cleared", "villages_cleared"), ("Areas", "areas_text"),
                    ("Zone", "zone_text"), ("Source", "source"), ("Link", "url"), ("All reports", "titles_text"))
+# A large run's map draws the reports that give the same shape as one shape: its popup says so and lists them.
+SHARED_AREA_POPUP = (("Reported area", "area_text"), ("Stated in", "reports_text"), ("Reports", "reports"),
+                     ("More", "reports_more"), ("Status", "status"), ("Where", "basis"),
+                     ("Uncertainty", "uncertainty_text"), ("Zone", "shares_text"), ("Held by", "controlled_by"),
+                     ("Shape", "shape_model"), ("Precision", "precision_text"), ("Note", "flag"),
+                     ("Quote", "quote"))
 UNCERTAINTY_POPUP = (("Uncertainty band", "uncertainty_text"), ("Reported area", "area_text"), ("Quote", "quote"))
+SHARED_UNCERTAINTY_POPUP = (*UNCERTAINTY_POPUP[:2], ("Stated in", "reports_text"), UNCERTAINTY_POPUP[2])
 
 
 def km2(value: float) -> str:
@@ -66,18 +76,24 @@ def _precision(value: Any) -> str:
     return PRECISION_TEXT.get(int(number), "") if number is not None else ""
 
 
+def _word(value: Any) -> str:
+    """A text field's value, '' when missing (None, or NaN where chunks were joined)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
 def area_text(row: dict[str, Any]) -> str:
     value = _number(row.get("area_km2"))
     if value is None:
-        written = " ".join(str(row.get(k) or "") for k in ("value_as_written", "unit_as_written")).strip()
+        written = " ".join(_word(row.get(k)) for k in ("value_as_written", "unit_as_written")).strip()
         return f"'{written}' (no figure in km²)" if written else ""
-    text = (f"{row['hedge']} " if row.get("hedge") else "") + km2(value)
+    hedge = _word(row.get("hedge"))
+    text = (f"{hedge} " if hedge else "") + km2(value)
     low, high = _number(row.get("range_min_km2")), _number(row.get("range_max_km2"))
     if low is not None and high is not None:
         text += f" (between {km2(low)} and {km2(high)}; drawn at the middle)"
-    unit = str(row.get("unit_as_written") or "")
+    unit = _word(row.get("unit_as_written"))
     if unit and "km" not in unit.replace(" ", "").lower():
-        text += f", written '{row.get('value_as_written')} {unit}'"
+        text += f", written '{_word(row.get('value_as_written'))} {unit}'"
     return text
 
 
@@ -139,3 +155,50 @@ def operation_popups(operations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _titles(titles: list[str]) -> str:
     more = [f"… and {len(titles) - MAX_TITLES} more"] if len(titles) > MAX_TITLES else []
     return "\n".join([*titles[:MAX_TITLES], *more])
+
+
+def one_per_shape(frame: gpd.GeoDataFrame, listed: int = MAX_TITLES,
+                  where: str = "the GeoPackage (opmap.gpkg)") -> gpd.GeoDataFrame:
+    """One row per drawn shape: rows in the same zone whose geometries are the same at 1e-5° (reports
+    giving the same area around the same place) become one, with the earliest report's fields and
+    date, `n_merged` (rows drawn as this one), `n_reports`, `reports_text` ('3 reports, 2016-10-17 to 2016-11-02'), `reports`
+    (up to `listed` of [date, title, url], earliest first) and `reports_more` ('… and 12 more — see
+    the GeoPackage')."""
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if not len(located):
+        return located
+    dates, articles = _texts(located, "event_date"), _texts(located, "article")
+    order = sorted(range(len(located)), key=lambda i: (dates[i] == "", dates[i], articles[i]))
+    located = located.iloc[order]
+    dates, articles, titles, urls = (_texts(located, c) for c in ("event_date", "article", "title", "url"))
+    shapes = [json.dumps(g, separators=(",", ":")) for g in encode_geometries(np.asarray(located.geometry.values))]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row, (zone, shape) in enumerate(zip(_texts(located, "zone"), shapes, strict=True)):
+        groups.setdefault((str(zone), shape), []).append(row)
+    firsts = sorted(rows[0] for rows in groups.values())
+    members = {rows[0]: rows for rows in groups.values()}
+    kept = located.iloc[firsts].copy()
+    n_reports, listings, more, texts = [], [], [], []
+    for first in firsts:
+        rows = members[first]
+        seen = list(dict.fromkeys(articles[r] for r in rows))
+        by_report = {articles[r]: r for r in reversed(rows)}  # each report's earliest row
+        shown = [[dates[by_report[a]], titles[by_report[a]] or a, urls[by_report[a]]] for a in seen[:listed]]
+        days = [d for d in (dates[r] for r in rows) if d]
+        span = f", {days[0]}" + (f" to {days[-1]}" if days[-1] != days[0] else "") if days else ""
+        n_reports.append(len(seen))
+        listings.append(shown)
+        rest = len(seen) - listed
+        more.append(f"… and {rest} more report{'s' if rest != 1 else ''} — see {where}" if rest > 0 else "")
+        texts.append(f"{len(seen)} report{'s' if len(seen) != 1 else ''}{span}")
+    kept["n_reports"], kept["reports_more"], kept["reports_text"] = n_reports, more, texts
+    kept["n_merged"] = [len(members[first]) for first in firsts]
+    kept["reports"] = pd.Series(listings, index=kept.index, dtype=object)
+    return kept
+
+
+def _texts(frame: gpd.GeoDataFrame, name: str) -> list[str]:
+    """The column's values as text, '' where missing (or where the column is absent)."""
+    if name not in frame.columns:
+        return [""] * len(frame)
+    return [str(v) if v is not None and v == v and v != "" else "" for v in frame[name]]

@@ -31,13 +31,18 @@ from opmap.publish.map_parts import (
     compact_features,
     inline_leaflet,
     script_json,
+    simplified,
 )
 from opmap.publish.popups import (
     AREA_POPUP,
+    MAX_TITLES,
     OPERATION_POPUP,
     PLACE_POPUP,
+    SHARED_AREA_POPUP,
+    SHARED_UNCERTAINTY_POPUP,
     UNCERTAINTY_POPUP,
     area_popups,
+    one_per_shape,
     operation_popups,
     place_popups,
     uncertainty_popups,
@@ -118,6 +123,9 @@ class Legend(MacroElement):
 WIDE_AREA_KM2 = 5000.0
 IN_IRAQ = ("kurdistan_region", "disputed", "federal_iraq")  # the start view: what was reported in Iraq
 WIDE_AREA_STYLE = {"fillOpacity": 0.04, "dashArray": "10 6", "weight": 1.5}
+# From this many reports on, the map draws the reports giving the same area (in the same zone) as one
+# shape listing them, and simplifies outlines, so a browser holds it in well under 150 MB of JS heap.
+AGGREGATE_REPORTS = 10_000
 
 
 def _group(fmap: folium.Map, name: str, data: dict[str, Any], style: dict[str, Any], fields: Sequence[Any],
@@ -143,11 +151,14 @@ def _date_span(frames: list[gpd.GeoDataFrame]) -> tuple[str, int] | None:
 def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame,
               operations: gpd.GeoDataFrame | None = None, self_contained: bool = True,
               control_line: dict[str, Any] | None = None, uncertainty: gpd.GeoDataFrame | None = None,
-              distinct_places: gpd.GeoDataFrame | None = None, cdn: bool = False) -> folium.Map:
+              distinct_places: gpd.GeoDataFrame | None = None, cdn: bool = False,
+              aggregate_from: int = AGGREGATE_REPORTS) -> folium.Map:
     """Zone outlines, then per zone its operations, reported areas and places (each place once, with
     the reports that name it), each a layer group drawn on one canvas; the areas' uncertainty bands
     (hidden until asked for); legend, time slider, place search, measure tool, full-screen button.
-    Leaflet and every script are inlined unless `cdn` (then the browser fetches them from CDNs)."""
+    Leaflet and every script are inlined unless `cdn` (then the browser fetches them from CDNs).
+    From `aggregate_from` reports on, areas and bands with the same shape are drawn once (see
+    `one_per_shape`), outlines simplified, and the legend says so."""
     fmap = folium.Map(location=[35.5, 44.0], zoom_start=7, tiles="OpenStreetMap", control_scale=True,
                       prefer_canvas=True)
     if not cdn:  # `self_contained` is the default now; kept so older callers still work
@@ -172,16 +183,23 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
                     "className": "opmap-zone", "interactive": False}, (), "")
     if control_line and control_line.get("features"):
         _control_groups(fmap, control_line)
-    bands = uncertainty_popups(uncertainty) if uncertainty is not None else None
+    n_reports = len({str(a) for frame in (places, areas, operations) if "article" in frame.columns
+                     for a in frame["article"]})
+    aggregated = n_reports >= aggregate_from
+    bands = uncertainty_popups(uncertainty) if uncertainty is not None and not aggregated else None
+    band_popup: tuple[tuple[str, str], ...] = UNCERTAINTY_POPUP
+    if uncertainty is not None and aggregated:
+        bands, band_popup = uncertainty_popups(one_per_shape(simplified(uncertainty))), SHARED_UNCERTAINTY_POPUP
     if bands is not None and len(bands):
-        _group(fmap, f"Uncertainty bands of the areas ({len(bands)})",
-               compact_features(bands, ("event_date", *(k for _, k in UNCERTAINTY_POPUP))),
+        _group(fmap, f"Uncertainty bands of the areas ({len(bands)}{' shapes' if aggregated else ''})",
+               compact_features(bands, ("event_date", *(k for _, k in band_popup))),
                {"color": "#333", "weight": 1, "dashArray": "4 4", "fill": False, "className": "opmap-uncertainty"},
-               UNCERTAINTY_POPUP, "uncertainty_text", show=False, timed=True)
+               band_popup, "uncertainty_text", show=False, timed=True)
     shown_places = place_popups(distinct_places)
+    shapes = area_popups(one_per_shape(simplified(areas))) if aggregated and len(areas) else area_popups(areas)
     layered = (("operations", operation_popups(one_per_operation(operations)), "zone", OPERATION_POPUP, "title",
                 {"radius": 8, "weight": 2, "color": "#000", "fillOpacity": 0.8, "className": "opmap-operation"}),
-               ("reported areas", area_popups(areas), "zone", AREA_POPUP, "area_text",
+               ("reported areas", shapes, "zone", SHARED_AREA_POPUP if aggregated else AREA_POPUP, "area_text",
                 {"weight": 2, "fillOpacity": 0.45, "className": "opmap-area"}),
                ("places", shown_places, "shown_as", PLACE_POPUP, "name",
                 {"radius": 5, "weight": 1, "color": "#222", "fillOpacity": 0.9, "className": "opmap-place"}))
@@ -198,15 +216,24 @@ def build_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoD
                     coloured["color"] = colour
                 if kind == "places" and zone == "across_zones":
                     coloured |= {"radius": 7, "weight": 2, "dashArray": "2 2"}
-                _group(fmap, f"{label} — {kind} ({len(data['r'])})", data, coloured, popup, tooltip,
+                count = f"{len(data['r'])}"
+                if kind == "reported areas" and aggregated:
+                    count = f"{len(data['r'])} shapes for {int(frame[frame[key] == zone]['n_merged'].sum())} areas"
+                _group(fmap, f"{label} — {kind} ({count})", data, coloured, popup, tooltip,
                        timed=True, searchable=kind == "places",
                        wide={"km2": WIDE_AREA_KM2, "style": WIDE_AREA_STYLE} if kind == "reported areas" else None)
     n_articles = len(set(places["article"])) if len(places) else 0
     span = _date_span([operations, areas, places])
     folium.LayerControl(collapsed=True).add_to(fmap)
-    Legend(f"{n_articles} reports, {len(areas)} reported areas, {len(shown_places)} places",
-           "Zone lines are approximate; replace them with authoritative boundaries (--zones)."
-           if approximate else "").add_to(fmap)
+    note = ("Zone lines are approximate; replace them with authoritative boundaries (--zones). "
+            if approximate else "")
+    if aggregated:
+        merged = int(shapes["n_merged"].sum()) if "n_merged" in shapes.columns else 0
+        note += (f"A large run ({n_reports:,} reports): reports giving the same area in the same zone are drawn "
+                 f"as one shape ({merged:,} areas as {len(shapes):,} shapes), whose popup lists them "
+                 f"(the first {MAX_TITLES}; every report is in the GeoPackage); outlines are simplified to "
+                 "within 0.5 % of their size.")
+    Legend(f"{n_articles} reports, {len(areas)} reported areas, {len(shown_places)} places", note.strip()).add_to(fmap)
     if span:
         TimeSlider(*span).add_to(fmap)
     PlaceSearch().add_to(fmap)
@@ -246,7 +273,8 @@ def _control_groups(fmap: folium.Map, line: dict[str, Any]) -> None:
 def write_map(places: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, target: Path,
               operations: gpd.GeoDataFrame | None = None, self_contained: bool = True,
               control_line: dict[str, Any] | None = None, uncertainty: gpd.GeoDataFrame | None = None,
-              distinct_places: gpd.GeoDataFrame | None = None, cdn: bool = False) -> Path:
+              distinct_places: gpd.GeoDataFrame | None = None, cdn: bool = False,
+              aggregate_from: int = AGGREGATE_REPORTS) -> Path:
     fmap = build_map(places, areas, zones, operations, self_contained, control_line, uncertainty, distinct_places,
-                     cdn)
+                     cdn, aggregate_from)
     return atomic_write(target, lambda path: fmap.save(str(path)))
