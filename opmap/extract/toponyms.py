@@ -108,7 +108,9 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
     ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards|of|retook|recaptured|captured|entered|"
                          rf"liberated|seized|reached|stormed|shelled|struck|hit|attacked|cleared|besieged|bombed)\s+"
                          rf"({_NAME_RUN}),\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
-                         rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west"), None),
+                         rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west"),
+     Gate((",",), re.compile(r"\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:[A-Z]|the\s)"),
+          "joined")),
     # a strike release's line: '-- Near Sultan Abdallah, one strike destroyed ...'
     ("place", re.compile(rf"(?<![^\n])[ \t]*(?:[-–—•*]+\s*)?Near\s+({_NAME_RUN}),"), ("near",), None),
     ("area", re.compile(rf"\b({_NAME_RUN})\s+(?:area|region)\b"), (),
@@ -127,7 +129,7 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
                            r"(?=\s*[,.;:)\n]|\s+(?:near|in|on|of|next|north|south|east|west|outside|close|along|about|"
                            r"some|that|which|where|whose|with|at|by|from|just|located|situated|inhabited|populated|"
                            r"home|lying|bordering|overlooking)\b)"),
-     (" a ", " an "), None),
+     (" a ", " an "), Gate((",",), re.compile(r"\s+an?\s"), "joined")),
     # a numbered road: 'Highway 47', 'Route 1'
     ("highway", re.compile(r"\b((?:Highway|Route)\s+\d{1,3})\b"), ("highway", "route"), None),
     # a place's officials: 'the mayor of X', 'the governor of X'
@@ -507,9 +509,15 @@ _COUNTRY_BEFORE = re.compile(r"(?:\b(?P<demonym>Iranian|Syrian|Turkish|Jordanian
                              r"\b(?P<country>Iran|Syria|Turkey|Jordan|Kuwait)['’]s\s+)$")
 
 
+_COUNTRY_STEMS = ("Iran", "Syria", "Turk", "Jordan", "Saudi", "Kuwait")
+
+
 def _in_named_country(text: str, mention: Mention, index: GazetteerIndex) -> Mention:
     """'the Iranian city of Kerman', "Syria's Idlib province": the text puts the place in a neighbouring
     country, which decides between namesakes and, when the tables lack the place, its zone."""
+    window = text[max(0, mention.start - 40):mention.start]
+    if not any(country in window for country in _COUNTRY_STEMS):  # each form names one of them
+        return mention
     m = _COUNTRY_BEFORE.search(text, max(0, mention.start - 40), mention.start)
     if m is None:
         return mention
@@ -879,7 +887,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
 
     for cue, pattern, own_hints, gate in CUES:
         # run the pattern only over the sentences that hold one of its cue words and pass its gate
-        present = [h for h in own_hints or CUE_HINTS[cue] if holds(h)]
+        present = [h for h in own_hints or CUE_HINTS[cue] if (held[h] if h in held else holds(h))]
         if not present:
             continue
         open_sentences = None if gate is None else opened_by(gate)
