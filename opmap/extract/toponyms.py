@@ -436,8 +436,10 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
         taken.append((m.start(1), m.end(1)))
     first_words = index.first_words
-    # only a word that begins a gazetteer name (or an article) can begin a match
-    beginnings = [i for i, t in enumerate(tokens) if t.key in first_words or t.key in ARTICLES]
+    # only a capitalised word that begins a gazetteer name, or a capitalised 'al'/'el', can begin a match
+    # (_match_at refuses the rest)
+    beginnings = [i for i, t in enumerate(tokens) if t.capital and (
+        t.key in first_words if t.key not in ARTICLES else t.key in ("al", "el"))]
     after = 0  # the tokens before this one are read
     for i in beginnings:
         if i < after or (taken and taken.covers(tokens[i].start)):
@@ -853,6 +855,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
 
     next_starts = [*starts[1:], len(text)]
     held: dict[str, bool] = {}
+    written: dict[str, list[int]] = {}
 
     def holds(hint: str) -> bool:
         if hint not in held:
@@ -878,12 +881,20 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
             return set(range(len(spans)))
         opened = set()
         for word in gate.words:
-            at = lowered.find(word)
-            while at != -1:
+            for at in places_of(word):
                 if gate.passes(text, at, word):
                     opened.add(sentence_of(at))
-                at = lowered.find(word, at + 1)
         return opened
+
+    def places_of(word: str) -> list[int]:
+        """Where a gate's word is written (lower-cased); gates share words (',', 'town')."""
+        if word not in written:
+            found, at = [], lowered.find(word)
+            while at != -1:
+                found.append(at)
+                at = lowered.find(word, at + 1)
+            written[word] = found
+        return written[word]
 
     for cue, pattern, own_hints, gate in CUES:
         # run the pattern only over the sentences that hold one of its cue words and pass its gate
