@@ -843,6 +843,9 @@ def _match_at(text: str, tokens: list[Token], i: int,
     return best
 
 
+_ALL_HINTS = tuple(sorted({h for cue, _, own_hints, _ in CUES for h in own_hints or CUE_HINTS[cue]}))
+
+
 def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                    orgs: Spans) -> list[Mention]:
     """Capitalised names introduced by a place cue ('the villages of X, Y and Z', 'Mount X')."""
@@ -854,13 +857,8 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     holding: dict[str, set[int]] = {}  # cue word -> the sentences that hold it
 
     next_starts = [*starts[1:], len(text)]
-    held: dict[str, bool] = {}
+    held = {hint for hint in _ALL_HINTS if hint in lowered}  # every cue word the text holds, read once
     written: dict[str, list[int]] = {}
-
-    def holds(hint: str) -> bool:
-        if hint not in held:
-            held[hint] = hint in lowered
-        return held[hint]
 
     def sentence_of(at: int) -> int:
         return max(0, bisect.bisect_right(starts, at) - 1)
@@ -898,7 +896,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
 
     for cue, pattern, own_hints, gate in CUES:
         # run the pattern only over the sentences that hold one of its cue words and pass its gate
-        present = [h for h in own_hints or CUE_HINTS[cue] if (held[h] if h in held else holds(h))]
+        present = [h for h in own_hints or CUE_HINTS[cue] if h in held]
         if not present:
             continue
         open_sentences = None if gate is None else opened_by(gate)
