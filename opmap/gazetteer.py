@@ -214,7 +214,10 @@ class GazetteerIndex:
             self.max_words = max(self.max_words, key.count(" ") + 1)
 
     def lookup(self, key: str) -> list[GazetteerEntry]:
-        return [self.entries[i] for i in self.names.get(key, ())]
+        positions = self.names.get(key)
+        if positions is None:  # most words of a text: no list to build
+            return []
+        return [self.entries[i] for i in positions]
 
     def variants(self, surface: str, types: frozenset[str] | None = None) -> list[GazetteerEntry]:
         return _variants(self, surface, types)

@@ -66,7 +66,7 @@ def choose(mention: Mention, context: Sequence[tuple[float, float]]) -> Gazettee
                 0 if e.table == "curated" else 1,
                 -math.log1p(e.population))
 
-    return min(located, key=rank)
+    return located[0] if len(located) == 1 else min(located, key=rank)
 
 
 @dataclass

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9#])|\n+")
 _ABBREVIATIONS = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Col|Lt|Gen|Maj|Capt|Sgt|Brig|Adm|St|Mt|No|vs|etc|Jan|Feb|"
                             r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|sq|approx|km)\.|\b[A-Z]\.)$")
+
+
+_ENDING = re.compile(r"[.!?…\n]")
+
+
+def _boundaries(text: str) -> Iterator[re.Match[str]]:
+    """_BOUNDARY's matches, as `_BOUNDARY.finditer(text)` finds them: a boundary starts just after a
+    full stop, question or exclamation mark or ellipsis, or at a new line, so only there is it tried."""
+    done = 0
+    for end in _ENDING.finditer(text):
+        at = end.start() if end.group() == "\n" else end.end()
+        if at >= done and (m := _BOUNDARY.match(text, at)) is not None:
+            done = m.end()
+            yield m
 
 
 @dataclass(frozen=True)
@@ -22,7 +37,7 @@ class Sentences:
     @classmethod
     def split(cls, text: str) -> Sentences:
         starts, ends = [0], []
-        for m in _BOUNDARY.finditer(text):
+        for m in _boundaries(text):
             if m.group(0).strip() == "" and "\n" not in m.group(0) and _ABBREVIATIONS.search(
                     text[max(0, m.start() - 8):m.start()]):
                 continue

@@ -16,8 +16,9 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from opmap.extract.sentences import Sentences
 from opmap.gazetteer import NOT_PLACE_NAMES, GazetteerIndex
@@ -36,84 +37,149 @@ NAMED_IN_HEADS = frozenset(fold_token(w) for w in ["resistance", "state", "qaeda
 # linear in the text.
 _WORD = r"[A-Z][\w‐-]{0,40}(?:['’](?![sS]\b)[\w‐-]{1,40}){0,4}"  # a capitalised word; a possessive 's ends it
 _NAME = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD}(?:\s{{1,20}}(?:(?:al|el)[-‐] ?)?{_WORD}){{0,3}}"
+# The same words with possessive letter runs ('{0,40}+': never given back). In every pattern but ROAD a
+# name is followed by a space, a comma, an apostrophe or the pattern's end, never by a letter or hyphen,
+# so a shorter run could never match where the whole run failed: the same matches, without the engine
+# retrying each word letter by letter (tests/test_toponyms.py compares the two forms).
+_WORD_RUN = r"[A-Z][\w‐-]{0,40}+(?:['’](?![sS]\b)[\w‐-]{1,40}+){0,4}"
+_NAME_RUN = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD_RUN}(?:\s{{1,20}}(?:(?:al|el)[-‐] ?)?{_WORD_RUN}){{0,3}}"
 # Words after a name that make it a feature's name: 'Haditha Dam', 'Harir air base', 'Wadi Neft intersection'.
 FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
                  r"[Mm]ilitary [Bb]ase|[Bb]ase|[Aa]irport|[Bb]order [Cc]rossing|[Cc]rossing|[Jj]unction|[Ii]ntersection|"
                  r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
                  r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
-_LIST = rf"{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME}|\s+and\s+{_NAME}){{0,40}}"
-# (cue, pattern, the words a sentence must hold for the pattern to be tried; () = the cue's CUE_HINTS)
-CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+_LIST = rf"{_NAME_RUN}(?:\s*,\s*(?:and\s+)?{_NAME_RUN}|\s+and\s+{_NAME_RUN}){{0,40}}"
+_NAME_START = r"(?:[A-Z]|[ae]l[-‐ ])"  # how every name begins ('Al-' and 'El-' begin with a capital)
+
+
+class Gate:
+    """A cheap test that every match of a cue pattern passes, so that the pattern (slow: it tries a name
+    at every letter) reads only the sentences where it may match. Some word of `words`, found in the
+    lower-cased text, is followed by `then` (matched right after it) and, with `after_a_name`, has a
+    capitalised word just before it ('spaced': spaces between; 'joined': nothing between).
+    (A plain class: a dataclass would cost its code generation at every start.)"""
+
+    __slots__ = ("after_a_name", "then", "words")
+
+    def __init__(self, words: tuple[str, ...], then: re.Pattern[str] | None = None, after_a_name: str = "") -> None:
+        self.words, self.then, self.after_a_name = words, then, after_a_name
+
+    def passes(self, text: str, at: int, word: str) -> bool:
+        if self.then is not None and self.then.match(text, at + len(word)) is None:
+            return False
+        return not self.after_a_name or _capital_word_before(text, at, self.after_a_name == "spaced")
+
+
+def _capital_word_before(text: str, at: int, spaced: bool) -> bool:
+    """Whether a run of word characters, hyphens and apostrophes holding a capital A-Z ends just before
+    `at` (with `spaced`, before the spaces that end at `at`): the last word of a name can end there."""
+    end = at
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if spaced == (end == at):
+        return False
+    begin = end
+    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "_'’‐-"):
+        begin -= 1
+    return any("A" <= c <= "Z" for c in text[begin:end])
+
+
+_FEATURE_WORDS = ("river", "valley", "bridge", "oil", "plain", "air", "military", "base", "airport", "border", "crossing",
+                  "junction", "intersection", "checkpoint", "dam", "factory", "refinery", "peak", "desert", "basin",
+                  "road", "highway", "camp", "shrine", "monastery", "resort", "plateau", "wadi", "strip")
+_OF_A_NAME = re.compile(rf"\s+of\s+{_NAME_START}")
+# (cue, pattern, the words a sentence must hold for the pattern to be tried (() = the cue's CUE_HINTS),
+#  gate: None or a Gate every match passes)
+CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
     ("village", re.compile(rf"\b(?:villages?|hamlets?|localities|locality|towns?|city|cities)\s+(?:of\s+|including\s+|include\s+|included\s+|"
-                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), ()),
-    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), ()),
-    ("front", re.compile(rf"\b(?:fronts?|ax[ie]s)\s+of\s+({_LIST})|\b({_LIST})\s+(?:fronts?|ax[ie]s)\b"), ("front", "axis", "axes")),
+                           rf"such as\s+|like\s+|namely\s+|:\s*|—\s*|–\s*)?({_LIST})"), (),
+     Gate(("village", "hamlet", "localit", "town", "city", "cities"),
+          re.compile(rf"[a-z]{{0,3}}\s+(?:of\s+|including\s+|include\s+|included\s+|such as\s+|like\s+|namely\s+|"
+                     rf":\s*|—\s*|–\s*)?{_NAME_START}"))),
+    ("village", re.compile(rf"\b({_LIST})\s+(?:village|villages|town|towns|hamlet)\b"), (),
+     Gate(("village", "town", "hamlet"), after_a_name="spaced")),
+    ("front", re.compile(rf"\b(?:fronts?|ax[ie]s)\s+of\s+({_LIST})|\b({_LIST})\s+(?:fronts?|ax[ie]s)\b"), ("front", "axis", "axes"), None),
     # 'Wadi al-Shay', 'Wadi Zghaytun': a valley named with its head first
-    ("wadi", re.compile(rf"\b((?:Wadi|Wādī)\s+{_NAME})"), ("wadi", "wādī")),
+    ("wadi", re.compile(rf"\b((?:Wadi|Wādī)\s+{_NAME_RUN})"), ("wadi", "wādī"), None),
     # 'the Hay al-Askari neighbourhood', 'the neighbourhood of Tisʿin': a part of a town
-    ("neighbourhood", re.compile(rf"\b({_NAME})\s+(?:neighbou?rhood|quarter)s?\b|\b(?:neighbou?rhood|quarter)s?\s+"
-                                 rf"of\s+({_NAME})"), ("neighbo", "quarter")),
+    ("neighbourhood", re.compile(rf"\b({_NAME_RUN})\s+(?:neighbou?rhood|quarter)s?\b|\b(?:neighbou?rhood|quarter)s?\s+"
+                                 rf"of\s+({_NAME_RUN})"), ("neighbo", "quarter"), None),
     # a name the text locates by a side of a known place: 'in Tel Skuf, north of Mosul'
     ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards|of|retook|recaptured|captured|entered|"
                          rf"liberated|seized|reached|stormed|shelled|struck|hit|attacked|cleared|besieged|bombed)\s+"
-                         rf"({_NAME}),\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
-                         rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west")),
+                         rf"({_NAME_RUN}),\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
+                         rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west"),
+     Gate((",",), re.compile(r"\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:[A-Z]|the\s)"),
+          "joined")),
     # a strike release's line: '-- Near Sultan Abdallah, one strike destroyed ...'
-    ("place", re.compile(rf"(?<![^\n])[ \t]*(?:[-–—•*]+\s*)?Near\s+({_NAME}),"), ("near",)),
-    ("area", re.compile(rf"\b({_NAME})\s+(?:area|region)\b"), ()),
-    ("feature", re.compile(rf"\b({_NAME}\s+(?:{FEATURE_HEADS}))\b"), ()),
+    ("place", re.compile(rf"(?<![^\n])[ \t]*(?:[-–—•*]+\s*)?Near\s+({_NAME_RUN}),"), ("near",), None),
+    ("area", re.compile(rf"\b({_NAME_RUN})\s+(?:area|region)\b"), (),
+     Gate(("area", "region"), after_a_name="spaced")),
+    ("feature", re.compile(rf"\b({_NAME_RUN}\s+(?:{FEATURE_HEADS}))\b"), (),
+     Gate(_FEATURE_WORDS, after_a_name="spaced")),
     # a list headed by a place noun: 'nine villages were cleared: A, B and C', 'the following areas: A, B'
     ("village", re.compile(rf"\b(?:villages|areas|towns|hamlets|localities|places|sites|settlements)\b[^.;:\n]{{0,50}}"
-                           rf":\s*({_LIST})"), (":",)),
-    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",)),
+                           rf":\s*({_LIST})"), (":",), None),
+    ("village", re.compile(rf"\b(?:the\s+)?areas\s+of\s+({_LIST})"), ("areas of",), None),
     ("village", re.compile(rf"\b(?:areas?|places|regions|sites)\s+(?:like|such as|including|namely)\s+({_LIST})"),
-     (" like ", "such as", "including", "namely")),
+     (" like ", "such as", "including", "namely"), None),
     # a name in apposition to a place noun: 'Bartella, a largely Christian town', 'X, a village near Y'
-    ("village", re.compile(rf"\b({_NAME}),\s+an?\s+(?:(?!(?:in|of|the|from|at|near|for|with|who)\b)[\w-]+\s+){{0,4}}?"
+    ("village", re.compile(rf"\b({_NAME_RUN}),\s+an?\s+(?:(?!(?:in|of|the|from|at|near|for|with|who)\b)[\w-]+\s+){{0,4}}?"
                            r"(?:town|village|city|hamlet)"
                            r"(?=\s*[,.;:)\n]|\s+(?:near|in|on|of|next|north|south|east|west|outside|close|along|about|"
                            r"some|that|which|where|whose|with|at|by|from|just|located|situated|inhabited|populated|"
                            r"home|lying|bordering|overlooking)\b)"),
-     (" a ", " an ")),
+     (" a ", " an "), Gate((",",), re.compile(r"\s+an?\s"), "joined")),
     # a numbered road: 'Highway 47', 'Route 1'
-    ("highway", re.compile(r"\b((?:Highway|Route)\s+\d{1,3})\b"), ("highway", "route")),
+    ("highway", re.compile(r"\b((?:Highway|Route)\s+\d{1,3})\b"), ("highway", "route"), None),
     # a place's officials: 'the mayor of X', 'the governor of X'
-    ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME})"),
-     ("mayor", "governor", "qaimaqam", "commissioner", "head of")),
+    ("place", re.compile(rf"\b(?:[Mm]ayor|[Gg]overnor|[Qq]aimaqam|[Dd]istrict [Cc]ommissioner|[Hh]ead)\s+of\s+({_NAME_RUN})"),
+     ("mayor", "governor", "qaimaqam", "commissioner", "head of"), None),
     # a name the text locates: 'X is 90 kilometers northeast of Erbil', 'X, 10 miles north of Y'
-    ("place", re.compile(rf"\b({_NAME}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
+    ("place", re.compile(rf"\b({_NAME_RUN}),?\s+(?:is|lies|sits|located)?\s*(?:about|some|around|roughly|nearly|"
                            rf"approximately)?\s*\d+(?:\s*[-–]\s*\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+"
-                           rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile")),
+                           rf"(?:north|south|east|west)\w*\s+of\b"), ("km", "kilomet", "mile"), None),
     # 'the sub-district of X', 'A and B sub-districts'
     ("subdistrict", re.compile(rf"\b(?:sub-?districts?|subdistricts?|districts?|nahiyas?|qadhas?)\s+of\s+({_LIST})"),
-     ("district", "nahiya", "qadha")),
-    ("subdistrict", re.compile(rf"\b({_NAME}(?:\s*,\s*{_NAME}){{0,40}},?\s+and\s+{_NAME})\s+(?:sub-?districts|subdistricts|"
-                               rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates")),
+     ("district", "nahiya", "qadha"), None),
+    ("subdistrict", re.compile(rf"\b({_NAME_RUN}(?:\s*,\s*{_NAME_RUN}){{0,40}},?\s+and\s+{_NAME_RUN})\s+(?:sub-?districts|subdistricts|"
+                               rf"districts|provinces|governorates)\b"), ("districts", "provinces", "governorates"), None),
     # 'from Sinjar to Qandil': two places of any kind (towns, mountains, regions)
-    ("place", re.compile(rf"\bfrom\s+({_NAME})\s+(?:to|toward|towards|into)\s+({_NAME})"), ("from ",)),
-    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME})"), ()),
-    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME})"), ()),
+    ("place", re.compile(rf"\bfrom\s+({_NAME_RUN})\s+(?:to|toward|towards|into)\s+({_NAME_RUN})"), ("from ",),
+     Gate(("from",), re.compile(rf"\s+{_NAME_START}"))),
+    ("compass", re.compile(rf"\b(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?(?:ern)?\s+of\s+({_NAME_RUN})"), (),
+     Gate(("north", "south", "east", "west"), re.compile(rf"(?:-?(?:east|west))?(?:ern)?{_OF_A_NAME.pattern}"))),
+    ("village", re.compile(rf"\b(?:recapture|capture|liberation|retaking|fall|outskirts)\s+of\s+({_NAME_RUN})"), (),
+     Gate(("recapture", "capture", "liberation", "retaking", "fall", "outskirts"), _OF_A_NAME)),
     ("village", re.compile(rf"\b(?:villages|hamlets|towns)\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
-                           rf"namely|are|were)\s+({_LIST})"), ()),
-    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME})"), ()),
-    ("range", re.compile(rf"\b({_NAME}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), ()),
-    ("district", re.compile(rf"\b({_NAME}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), ()),
-    ("governorate", re.compile(rf"\b({_NAME}\s+(?:province|governorate|Province|Governorate))\b"), ()),
-    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME})"), ()),
+                           rf"namely|are|were)\s+({_LIST})"), (),
+     Gate(("villages", "hamlets", "towns"), re.compile(rf"\b[^.;:]{{0,60}}?\b(?:including|include|included|such as|"
+                                                     rf"namely|are|were)\s+{_NAME_START}"))),
+    ("mount", re.compile(rf"\b((?:Mount|Mt\.?|Jabal|Jebel)\s+{_NAME_RUN})"), (), None),
+    ("range", re.compile(rf"\b({_NAME_RUN}\s+(?:Mountains?|Range|Heights|Hills?|mountains?|heights|hills?))\b"), (),
+     Gate(("mountain", "range", "height", "hill"), after_a_name="spaced")),
+    ("district", re.compile(rf"\b({_NAME_RUN}\s+(?:district|sub-?district|subdistrict|District|Sub-?district))\b"), (),
+     Gate(("district", "sub-district", "subdistrict"), after_a_name="spaced")),
+    ("governorate", re.compile(rf"\b({_NAME_RUN}\s+(?:province|governorate|Province|Governorate))\b"), (),
+     Gate(("province", "governorate"), after_a_name="spaced")),
+    ("outskirts", re.compile(rf"\boutskirts\s+of\s+({_NAME_RUN})"), (),
+     Gate(("outskirts",), _OF_A_NAME)),
     # 'X, a village in Y', 'X, a small Kurdish town north of Y': a name the text says is a place
-    ("place", re.compile(rf"\b({_NAME}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
+    ("place", re.compile(rf"\b({_NAME_RUN}),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}?(?:village|town|city|hamlet|"
                            rf"district|sub-?district|area|region|mountain|valley|border town|crossing)\b"
                            rf"(?!\s+(?:elders?|chiefs?|head|mukhtar|leaders?|residents?|officials?|council|police|mayor|"
                            rf"guards?|commanders?|governor|man|woman|boy|girl|teacher|doctor))"),
-     (", a ", ", an ", ", the ")),
+     (", a ", ", an ", ", the "),
+     Gate((",",), re.compile(r"\s+(?:a|an|the)\s"), "joined")),
     # movement to a place: 'heading towards X', 'pushed into X', 'entered X', 'reached X', 'advanced on X'
     ("place", re.compile(rf"\b(?:towards?|toward|into|entered|entering|reached|reaching|stormed|storming|"
                            rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
-                           rf"({_NAME})"),
-     ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading")),
+                           rf"({_NAME_RUN})"),
+     ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading"), None),
     # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
-    ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME})"),
-     ("near", "outside", "close to", "vicinity")),
+    ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME_RUN})"),
+     ("near", "outside", "close to", "vicinity"),
+     Gate(("near", "outside", "close to", "vicinity of"), re.compile(rf"[a-z]{{0,2}}\s+{_NAME_START}"))),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
 _ROAD_WORD = re.compile(r"\s(?:road|highway|Road|Highway)\b")
@@ -165,12 +231,14 @@ OPERATION_WORDS = re.compile(r"\b(?:clear(?:ed|ing)?|liberat\w+|retak\w+|retook|
                              r"kill\w*|wounded|launched|bomb\w*|shell\w*|ambush\w*|raid\w*|advanc\w+|"
                              r"besieg\w+|storm\w*|captur\w+|seiz\w+|freed|destroy\w*|targeted|battle\w*)\b",
                              re.IGNORECASE)
+_OPERATION_WORDS_LOWER = re.compile(OPERATION_WORDS.pattern)  # its words are all lower case
 PLACE_PREPOSITIONS = frozenset(fold_token(w) for w in {"nearby", "in", "near", "of", "from", "to", "outside", "around", "towards", "toward", "at",
                                 "into", "between", "and", "via", "across", "through", "inside", "reach", "reached"})
 TITLES = frozenset(fold_token(w) for w in word_list("titles"))
 NOT_A_NAME_START = frozenset(fold_token(w) for w in word_list("not_a_name_start"))
 FEATURE_WORDS = frozenset(fold_token(w) for w in word_list("feature_words"))
-_BORDER = re.compile(r"\b(Iraqi|Iranian|Turkish|Syrian|Jordanian|Saudi|Kuwaiti|Kurdish)\s+(?:(?:border|frontier)s?|soil|"
+_BORDER_ADJECTIVES = ("Iraqi", "Iranian", "Turkish", "Syrian", "Jordanian", "Saudi", "Kuwaiti", "Kurdish")
+_BORDER = re.compile(rf"\b({'|'.join(_BORDER_ADJECTIVES)})\s+(?:(?:border|frontier)s?|soil|"
                      r"territory|territories|airspace|region|side(?=\s+of\s+the\s+borders?))\b")
 LEADING_NOISE = frozenset({"the", "in", "on", "at", "of", "and", "from", "to", "by", "as", "after", "during",
                            "near", "while", "with", "for", "a", "an", "when", "but", "both", "besides", "including",
@@ -179,7 +247,7 @@ _LOCATED_BY = re.compile(r",?\s*(?:\(|which is\s+|located\s+|some\s+|about\s+|ar
                          r"(?P<distance>\d+(?:\.\d+)?)\s*(?P<unit>km|kms|kilomet(?:re|er)s?|miles?)\s+"
                          r"(?P<direction>(?:north|south|east|west)(?:[\s-]?(?:east|west))?)\s+of\s+", re.IGNORECASE)
 _OTHER_PLACES = r"(?:some |several |many |a few )?other (?:areas|villages|places|towns|localities|positions)"
-_NAME_LIST = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME}){{1,40}},?\s+and\s+(?:{_NAME}|(?P<others>{_OTHER_PLACES}))")
+_NAME_LIST = re.compile(rf"{_NAME_RUN}(?:\s*,\s*{_NAME_RUN}){{1,40}},?\s+and\s+(?:{_NAME_RUN}|(?P<others>{_OTHER_PLACES}))")
 # 'pro-Iran militias', 'anti-Baghdad protests': an allegiance, not a place.
 # 'X's house', 'X's son': X is a person.
 _PERSONS_THINGS = re.compile(r"['’]s\s+(?:house|home|family|son|sons|daughter|daughters|brother|brothers|wife|car|"
@@ -201,16 +269,26 @@ _COMMANDS = re.compile(rf"{_LIST}\s+(?:operations?\s+)?commands?\b")
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word of the text: as written, folded (`fold_token`), whether it is capitalised, where it is."""
+
     text: str
     key: str
+    capital: bool  # _capitalised(text)
     start: int
     end: int
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(w, fold_token(w), m.start(), m.end()) for m in _TOKEN.finditer(text) for w in (m.group(0),)]
+    # a named tuple, built with tuple.__new__ from the word's memoised key and capital: a report has
+    # hundreds of words, and this is the one pass over all of them
+    new, info = tuple.__new__, _word_info
+    return [new(Token, (w, *info(w), *m.span())) for m in _TOKEN.finditer(text) for w in (m.group(),)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_info(word: str) -> tuple[str, bool]:
+    return fold_token(word), _capitalised(word)
 
 
 def _capitalised(word: str) -> bool:
@@ -224,36 +302,47 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     return len(gap) <= 2 and gap.strip(" -‐") == "" and "\n" not in gap
 
 
+def _continues_run(text: str, tokens: list[Token], j: int) -> bool:
+    """Whether token j continues the capitalised run token j - 1 is in: only spaces, hyphens or
+    apostrophes between, and j capitalised, or a connector ('of', 'and') or 'al-' before a capital."""
+    if text[tokens[j - 1].end:tokens[j].start].strip(" -‐'’") != "":
+        return False
+    token = tokens[j]
+    if token.capital:
+        return True
+    if j + 1 >= len(tokens) or not tokens[j + 1].capital:
+        return False
+    return token.text.lower() in _CONNECTORS or (token.key in ("al", "el") and text[token.end:token.end + 1] in "-‐")
+
+
 def organisation_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """Character spans of capitalised runs that name an organisation."""
+    """Character spans of capitalised runs that name an organisation.
+
+    Runs are read left to right: a run starts at a capitalised word and takes every word that
+    continues it. Only runs holding an organisation's head word give a span, so only those are read:
+    from each head back to its run's start (the first capital after the last break), then forward."""
     spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tokens):
-        if not _capitalised(tokens[i].text):
-            i += 1
+    done = 0  # the tokens before this one belong to runs already read
+    for head in [k for k, t in enumerate(tokens) if t.capital and t.key in ORGANISATION_HEADS]:
+        if head < done:
             continue
-        run = [i]
-        j = i + 1
-        while j < len(tokens) and text[tokens[j - 1].end:tokens[j].start].strip(" -‐'’") == "":
-            word = tokens[j].text
-            joins_next = j + 1 < len(tokens) and _capitalised(tokens[j + 1].text)
-            if _capitalised(word) or (word.lower() in _CONNECTORS and joins_next) or (
-                    tokens[j].key in ("al", "el") and joins_next and text[tokens[j].end:tokens[j].end + 1] in "-‐"):
-                run.append(j)
-                j += 1
-            else:
-                break
-        heads = [k for k in run if tokens[k].key in ORGANISATION_HEADS and _capitalised(tokens[k].text)]
-        if heads:
-            last = heads[-1]
-            end = last
-            if last + 1 < len(tokens) and last + 1 in run and tokens[last + 1].text.lower() in ("of", "for"):
-                end = run[-1]
-            elif tokens[last].key in NAMED_IN_HEADS and j + 1 < len(tokens) and tokens[j].text == "in" \
-                    and _capitalised(tokens[j + 1].text):
-                end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
-            spans.append((tokens[run[0]].start, tokens[end].end))
-        i = j
+        first = head
+        while first > done and _continues_run(text, tokens, first):
+            first -= 1
+        while not tokens[first].capital:
+            first += 1
+        j = head + 1
+        while j < len(tokens) and _continues_run(text, tokens, j):
+            j += 1
+        last = max(k for k in range(head, j) if tokens[k].key in ORGANISATION_HEADS and tokens[k].capital)
+        end = last
+        if last + 1 < j and tokens[last + 1].text.lower() in ("of", "for"):
+            end = j - 1
+        elif tokens[last].key in NAMED_IN_HEADS and j + 1 < len(tokens) and tokens[j].text == "in" \
+                and tokens[j + 1].capital:
+            end = j + 1  # 'the Islamic Resistance in Iraq', 'al-Qaeda in Iraq': the group's name
+        spans.append((tokens[first].start, tokens[end].end))
+        done = j
     at = text.find("ommand")
     while at != -1:  # 'the X, Y and Z operations commands': only around the word, the list reads back from it
         line_start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), at - 200) + 1
@@ -346,16 +435,17 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         entries = road_between(m.group(1), index) or tuple(index.lookup(name_key(m.group(1))))
         mentions.append(Mention(m.group(1), m.start(1), m.end(1), sentences.at(m.start(1)), entries, cue="road"))
         taken.append((m.start(1), m.end(1)))
-    i = 0
     first_words = index.first_words
-    while i < len(tokens):
-        key = tokens[i].key
-        if (key not in first_words and key not in ARTICLES) or (taken and taken.covers(tokens[i].start)):
-            i += 1
+    # only a capitalised word that begins a gazetteer name, or a capitalised 'al'/'el', can begin a match
+    # (_match_at refuses the rest)
+    beginnings = [i for i, t in enumerate(tokens) if t.capital and (
+        t.key in first_words if t.key not in ARTICLES else t.key in ("al", "el"))]
+    after = 0  # the tokens before this one are read
+    for i in beginnings:
+        if i < after or (taken and taken.covers(tokens[i].start)):
             continue
         found = _match_at(text, tokens, i, index)
         if found is None:
-            i += 1
             continue
         j, matched = found
         start, end = tokens[i].start, tokens[j].end
@@ -364,14 +454,14 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
             start = tokens[i - 1].start
         if _inside(orgs, start, end) or _part_of_longer_name(text, tokens, i, j, index) \
                 or _AFFILIATION.search(text, max(0, start - 5), start):
-            i = j + 1
+            after = j + 1
             continue
         start, end, j, matched, cue = _with_unit_words(text, tokens, i, j, start, end, matched, index)
         role = "dateline" if end <= dateline else "mentioned"
         mentions.append(Mention(text[start:end], start, end, sentences.at(start), tuple(matched), cue=cue,
                                 role=role))
         taken.append((start, end))
-        i = j + 1
+        after = j + 1
     mentions.extend(_border_mentions(text, index, sentences, taken))
     mentions.extend(_dateline_mention(text, index, sentences, taken))
     listed = _list_mentions(text, index, sentences, mentions, orgs)
@@ -406,8 +496,14 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
     mentions = sorted(current.values(), key=lambda m: m.start)
     mentions = _with_repeated_mentions(text, mentions, sentences, orgs)
     mentions = [_in_named_country(text, m, index) for m in mentions]
-    return [replace(m, role=_role(text, m, mentions) if m.role != "dateline" else m.role,
-                    offset_from=_offset_from(text, m, mentions)) for m in mentions]
+    acting: dict[str, bool] = {}  # sentence -> whether it reports action, asked once per sentence
+    read = []
+    for mention in mentions:
+        role = _role(text, mention, mentions, acting) if mention.role != "dateline" else mention.role
+        offset_from = _offset_from(text, mention, mentions)
+        read.append(mention if (role, offset_from) == (mention.role, mention.offset_from) else
+                    replace(mention, role=role, offset_from=offset_from))
+    return read
 
 
 _COUNTRY_BEFORE = re.compile(r"(?:\b(?P<demonym>Iranian|Syrian|Turkish|Jordanian|Saudi|Kuwaiti)\s+(?:border\s+)?"
@@ -415,9 +511,15 @@ _COUNTRY_BEFORE = re.compile(r"(?:\b(?P<demonym>Iranian|Syrian|Turkish|Jordanian
                              r"\b(?P<country>Iran|Syria|Turkey|Jordan|Kuwait)['’]s\s+)$")
 
 
+_COUNTRY_STEMS = ("Iran", "Syria", "Turk", "Jordan", "Saudi", "Kuwait")
+
+
 def _in_named_country(text: str, mention: Mention, index: GazetteerIndex) -> Mention:
     """'the Iranian city of Kerman', "Syria's Idlib province": the text puts the place in a neighbouring
     country, which decides between namesakes and, when the tables lack the place, its zone."""
+    window = text[max(0, mention.start - 40):mention.start]
+    if not any(country in window for country in _COUNTRY_STEMS):  # each form names one of them
+        return mention
     m = _COUNTRY_BEFORE.search(text, max(0, mention.start - 40), mention.start)
     if m is None:
         return mention
@@ -473,7 +575,7 @@ def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[
     return km, direction_code(m.group("direction")), anchor.start
 
 
-def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
+def _role(text: str, mention: Mention, mentions: list[Mention], acting: dict[str, bool] | None = None) -> str:
     """actor for a metonym ('Baghdad said', 'Erbil and Baghdad agreed', 'disputed by Baghdad and
     Erbil'); operation where the sentence reports action; mentioned otherwise."""
     after = text[mention.end:mention.end + 60]
@@ -485,16 +587,31 @@ def _role(text: str, mention: Mention, mentions: list[Mention]) -> str:
     before = text[max(0, mention.start - 40):mention.start]
     if (" in " in before or " from " in before) and SPEAKERS_IN.search(before) and REPORTED.match(after):
         return "mentioned"  # 'officials in Erbil said': where the speakers sit, not where the fighting was
-    if ACTOR_AFTER.match(after) or ACTOR_BEFORE.search(before):
+    if ACTOR_AFTER.match(after) or (_may_name_parties(before) and ACTOR_BEFORE.search(before)):
         return "actor"
-    if _reports_action(mention.sentence):
+    if acting is None:
+        acting = {}
+    if mention.sentence not in acting:
+        acting[mention.sentence] = _reports_action(mention.sentence)
+    if acting[mention.sentence]:
         return "operation"
     return "mentioned"
+
+
+def _may_name_parties(before: str) -> bool:
+    """False only where ACTOR_BEFORE cannot match: each of its forms ends 'by' or 'between' and a
+    name or two (an ASCII text lower-cased matches as under IGNORECASE)."""
+    if not before.isascii():
+        return True
+    lowered = before.lower()
+    return "by" in lowered or "between" in lowered
 
 
 @lru_cache(maxsize=256)
 def _reports_action(sentence: str) -> bool:
     """Whether a sentence reports action; asked once per sentence, not once per name in it."""
+    if sentence.isascii():  # lower-cased, an ASCII sentence matches as under IGNORECASE, twice as fast
+        return _OPERATION_WORDS_LOWER.search(sentence.lower()) is not None
     return OPERATION_WORDS.search(sentence) is not None
 
 
@@ -513,7 +630,7 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
             j += 1
             end = tokens[j].end
     elif i >= 1 and tokens[i - 1].key in MOUNT_WORDS and _joined(text, tokens[i - 1], tokens[i]) \
-            and _capitalised(tokens[i - 1].text):
+            and tokens[i - 1].capital:
         unit = "mount"
         start = tokens[i - 1].start
     elif i >= 2 and tokens[i - 1].key == "of" and tokens[i - 2].key in ("province", "governorate") and \
@@ -572,7 +689,7 @@ def _part_of_longer_name(text: str, tokens: list[Token], i: int, j: int, index: 
         return False
     if after.text.isdigit():
         return True
-    return _capitalised(after.text) and not after.text.isupper() and after.key not in NOT_PLACE_NAMES \
+    return after.capital and not after.text.isupper() and after.key not in NOT_PLACE_NAMES \
         and not index.lookup(after.key) and not _capitalised_sentence_start(text, tokens[i])
 
 
@@ -580,7 +697,7 @@ def _preceded_by_name(text: str, tokens: list[Token], i: int, index: GazetteerIn
     """'Hawre Amedi', 'Abdul Mohsen al-Abbasi': a capitalised word that is no place, title, feature or
     direction, glued before the name, makes it part of a person's name."""
     before = tokens[i - 1]
-    if text[before.end:tokens[i].start] not in (" ", "-") or not _capitalised(before.text) or before.text.isupper():
+    if text[before.end:tokens[i].start] not in (" ", "-") or not before.capital or before.text.isupper():
         return False
     if _capitalised_sentence_start(text, before):
         return False
@@ -602,7 +719,7 @@ def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, menti
     gazetteer lacks them."""
     found: list[Mention] = []
     known = Spans((m.start, m.end) for m in mentions)
-    for m in _NAME_LIST.finditer(text):
+    for m in _name_lists(text):
         listed = m.group(0)[:m.start("others") - m.start()] if m.group("others") else m.group(0)
         items = _list_items(listed, m.start())
         if len(items) < 3:
@@ -623,18 +740,36 @@ def _list_mentions(text: str, index: GazetteerIndex, sentences: Sentences, menti
     return found
 
 
+def _name_lists(text: str) -> Iterator[re.Match[str]]:
+    """_NAME_LIST's matches, as `_NAME_LIST.finditer(text)` finds them, read only between the full
+    stops that hold a comma and an 'and': no list crosses a full stop (none of its parts can hold
+    one), and a full stop ends a name as the end of the text does."""
+    begin, length = 0, len(text)
+    while begin < length:
+        end = text.find(".", begin)
+        if end == -1:
+            end = length
+        if text.find(",", begin, end) != -1 and text.find("and", begin, end) != -1:
+            yield from _NAME_LIST.finditer(text, begin, end)
+        begin = end + 1
+
+
 def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sentences: Sentences,
                       taken: Spans, orgs: Spans) -> list[Mention]:
     """Spellings the tables lack ('Khaniqain', 'Kifiri'), accepted only on strong evidence: a
     capitalised word after a place preposition, not an English word, one close candidate."""
     found: list[Mention] = []
-    for i in range(1, len(tokens)):
-        if tokens[i - 1].key not in PLACE_PREPOSITIONS or tokens[i - 1].text[0].isupper():
-            continue
+    after_preposition = [i for i in range(1, len(tokens)) if tokens[i - 1].key in PLACE_PREPOSITIONS
+                         and not tokens[i - 1].text[0].isupper() and tokens[i].capital]
+    for i in after_preposition:
+        proper = 0  # how many of the (up to 3) words from i are capitalised and not all capitals
+        while proper < 3 and i + proper < len(tokens) and tokens[i + proper].capital \
+                and not tokens[i + proper].text.isupper():
+            proper += 1
         for length in (3, 2, 1):
-            span = tokens[i:i + length]
-            if len(span) < length or not all(_capitalised(t.text) and not t.text.isupper() for t in span):
+            if length > proper:
                 continue
+            span = tokens[i:i + length]
             if any(not _joined(text, a, b) for a, b in itertools.pairwise(span)):
                 continue
             start, end = span[0].start, span[-1].end
@@ -653,7 +788,7 @@ def _variant_mentions(text: str, tokens: list[Token], index: GazetteerIndex, sen
 
 def j_next_is_name(text: str, tokens: list[Token], j: int) -> bool:
     """True when the word after token j continues a capitalised name ('Sean Ryan')."""
-    return j + 1 < len(tokens) and (_capitalised(tokens[j + 1].text) or tokens[j + 1].text.isdigit()) \
+    return j + 1 < len(tokens) and (tokens[j + 1].capital or tokens[j + 1].text.isdigit()) \
         and text[tokens[j].end:tokens[j + 1].start] == " "
 
 
@@ -661,7 +796,7 @@ def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                      taken: Spans) -> list[Mention]:
     """'the Turkish border' names Turkey: a country adjective before border or frontier."""
     found = []
-    for m in _BORDER.finditer(text):
+    for m in _border_matches(text):
         entries = tuple(index.lookup(name_key(DEMONYMS[m.group(1).lower()])))
         if entries and not taken.overlaps(m.start(), m.end()):
             found.append(Mention(m.group(0), m.start(), m.end(), sentences.at(m.start()), entries, cue="border"))
@@ -669,9 +804,25 @@ def _border_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     return found
 
 
+def _border_matches(text: str) -> Iterator[re.Match[str]]:
+    """_BORDER's matches, as `_BORDER.finditer(text)` finds them: a match starts where one of the
+    adjectives is written, so only those places are tried, in order."""
+    places = []
+    for word in _BORDER_ADJECTIVES:
+        at = text.find(word)
+        while at != -1:
+            places.append(at)
+            at = text.find(word, at + 1)
+    done = 0
+    for at in sorted(places):
+        if at >= done and (m := _BORDER.match(text, at)) is not None:
+            done = m.end()
+            yield m
+
+
 def _match_at(text: str, tokens: list[Token], i: int,
               index: GazetteerIndex) -> tuple[int, list[GazetteerEntry]] | None:
-    if not _capitalised(tokens[i].text) or (tokens[i].key in ARTICLES and tokens[i].key not in ("al", "el")):
+    if not tokens[i].capital or (tokens[i].key in ARTICLES and tokens[i].key not in ("al", "el")):
         return None
     keys = [tokens[i].key]
     best: tuple[int, list[GazetteerEntry]] | None = None
@@ -692,6 +843,9 @@ def _match_at(text: str, tokens: list[Token], i: int,
     return best
 
 
+_ALL_HINTS = tuple(sorted({h for cue, _, own_hints, _ in CUES for h in own_hints or CUE_HINTS[cue]}))
+
+
 def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
                    orgs: Spans) -> list[Mention]:
     """Capitalised names introduced by a place cue ('the villages of X, Y and Z', 'Mount X')."""
@@ -702,22 +856,57 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
     starts = [a for a, _ in spans]
     holding: dict[str, set[int]] = {}  # cue word -> the sentences that hold it
 
+    next_starts = [*starts[1:], len(text)]
+    held = {hint for hint in _ALL_HINTS if hint in lowered}  # every cue word the text holds, read once
+    written: dict[str, list[int]] = {}
+
+    def sentence_of(at: int) -> int:
+        return max(0, bisect.bisect_right(starts, at) - 1)
+
     def sentences_with(hint: str) -> set[int]:
         if hint not in holding:
             found_in: set[int] = set()
             at = lowered.find(hint)
             while at != -1:
-                found_in.add(max(0, bisect.bisect_right(starts, at) - 1))
+                found_in.add(sentence_of(at))
                 at = lowered.find(hint, at + 1)
             holding[hint] = found_in
         return holding[hint]
 
-    for cue, pattern, own_hints in CUES:
-        # run the pattern only over the sentences that hold one of its cue words
-        present = [h for h in own_hints or CUE_HINTS[cue] if h in lowered]
+    def opened_by(gate: Gate) -> set[int]:
+        """The sentences where some word of the gate passes it."""
+        if len(lowered) != len(text):  # lower-casing moved the offsets: every sentence may hold a match
+            return set(range(len(spans)))
+        opened = set()
+        for word in gate.words:
+            for at in places_of(word):
+                if gate.passes(text, at, word):
+                    opened.add(sentence_of(at))
+        return opened
+
+    def places_of(word: str) -> list[int]:
+        """Where a gate's word is written (lower-cased); gates share words (',', 'town')."""
+        if word not in written:
+            found, at = [], lowered.find(word)
+            while at != -1:
+                found.append(at)
+                at = lowered.find(word, at + 1)
+            written[word] = found
+        return written[word]
+
+    for cue, pattern, own_hints, gate in CUES:
+        # run the pattern only over the sentences that hold one of its cue words and pass its gate
+        present = [h for h in own_hints or CUE_HINTS[cue] if h in held]
         if not present:
             continue
-        chosen = set().union(*(sentences_with(h) for h in present))
+        open_sentences = None if gate is None else opened_by(gate)
+        if open_sentences is not None and not open_sentences:
+            continue
+        if open_sentences is None:
+            chosen = set().union(*(sentences_with(h) for h in present))
+        else:  # the few sentences the gate opened: does one of the words begin in them?
+            chosen = {i for i in open_sentences
+                      if any(lowered.find(h, starts[i], next_starts[i] + len(h) - 1) != -1 for h in present)}
         windows = [spans[i] for i in sorted(chosen)]
         for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             for group in range(1, (m.lastindex or 0) + 1):
