@@ -429,6 +429,11 @@ def test_killed_and_concurrent_runs_leave_one_complete_run(tmp_path: Path) -> No
         child.kill()
         child.wait()
         assert _one_complete_run(out) in ("a", "b")
+    # the killed runs' pool workers do not outlive them
+    deadline = time.monotonic() + 10
+    while _processes_running(str(b)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _processes_running(str(b)) == []
     # two runs into one folder at once
     both = [subprocess.Popen([sys.executable, "-m", "opmap.cli", "run", str(c), "--out", str(out), "-q"],
                              cwd=ROOT, stderr=subprocess.PIPE, text=True) for c in (a, b)]
@@ -438,6 +443,19 @@ def test_killed_and_concurrent_runs_leave_one_complete_run(tmp_path: Path) -> No
     assert opmap("run", str(b), "--out", str(out), "-q").returncode == 0
     assert _one_complete_run(out) == "b"
     assert _temporaries(out) == []
+
+
+def _processes_running(argument: str) -> list[int]:
+    """The processes whose command line holds `argument` (Linux /proc; [] elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argument.encode() in words:
+            found.append(int(entry.name))
+    return found
 
 
 def test_user_files_in_the_output_folder_are_kept(tmp_path: Path) -> None:

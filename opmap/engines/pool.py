@@ -9,7 +9,10 @@ pool's initializer.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -23,10 +26,25 @@ _budget_s: float | None = None
 _inherited: tuple[ResourceSpec, Resources] | None = None  # what a forked worker finds in its parent
 
 
+PARENT_CHECK_S = 1.0  # how often a worker looks whether the run that started it is still there
+
+
 def _load(spec: ResourceSpec) -> None:
     global _resources, _budget_s
     _budget_s = spec.budget_s
     _resources = _inherited[1] if _inherited is not None and _inherited[0] == spec else spec.load()
+    _exit_with_parent(os.getppid())
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker ends when the run that started it is gone (killed with SIGKILL, it cannot tell its
+    pool): a watchdog thread sees the worker handed to another parent and exits the process."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="opmap-parent-watch", daemon=True).start()
 
 
 def _run(articles: list[Article], layers: bool) -> Processed:
