@@ -542,21 +542,22 @@ def _with_repeated_mentions(text: str, mentions: list[Mention], sentences: Sente
     kept = list(mentions)
     for m in pattern.finditer(text):
         start, end = m.span()
-        if orgs.overlaps(start, end) or j_after_is_name(text, end):
+        if orgs.overlaps(start, end) or _name_continues(text, end):
             continue
         inside = [k for k in kept if k.start < end and start < k.end]
         if any(not (start <= k.start and k.end <= end and k.end - k.start < end - start) or k.cue == "road"
                for k in inside):
             continue  # the cued mention itself, or a longer name
-        kept = [k for k in kept if k not in inside]
+        replaced = {id(k) for k in inside}
+        kept = [k for k in kept if id(k) not in replaced]
         kept.append(replace(learned[m.group(0)], start=start, end=end, sentence=sentences.at(start),
                             role="mentioned", offset_from=None))
     return sorted(kept, key=lambda k: k.start)
 
 
-def j_after_is_name(text: str, end: int) -> bool:
+def _name_continues(text: str, end: int) -> bool:
     """True when a capitalised word follows at `end` ('Kani Sard' inside 'Kani Sard Road')."""
-    return bool(re.match(r" [A-Z]", text[end:end + 2]))
+    return text[end:end + 1] == " " and text[end + 1:end + 2].isupper()
 
 
 def _offset_from(text: str, mention: Mention, mentions: list[Mention]) -> tuple[float, str, int] | None:
