@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
@@ -160,6 +161,22 @@ def _temporary_beside(target: Path, directory: bool = False) -> Path:
     return Path(name)
 
 
+ARTICLE_KEY = '"article": '
+_JSON_VALUE = json.JSONDecoder()
+
+
+def _article_of(feature: str) -> str | None:
+    """The `article` property of a GeoJSON feature written on one line, read without parsing the rest."""
+    at = feature.find(ARTICLE_KEY)
+    if at < 0:
+        return None
+    try:
+        value, _ = _JSON_VALUE.raw_decode(feature, at + len(ARTICLE_KEY))
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 class GeoJSONStream:
     """One RFC 7946 FeatureCollection grown chunk by chunk: GDAL writes each chunk's features (the
     same writer and options as `write_geojson`), which are appended to one temporary file, renamed
@@ -205,9 +222,8 @@ class GeoJSONStream:
         return self.target
 
     def _amend(self, flags: Mapping[tuple[str, str, float | None], str]) -> None:
-        """Rewrite the features whose flag changed (one feature per line), the others byte for byte."""
-        import json
-
+        """Rewrite the features whose flag changed (one feature per line), the others byte for byte. Each
+        line's report id is read where GDAL put it and looked up in a set: one pass, however many flags."""
         articles = {article for article, _, _ in flags}
         self.handle.close()
         amended = self.temporary.with_name(self.temporary.name + ".amended")
@@ -216,8 +232,7 @@ class GeoJSONStream:
                 body = line.rstrip("\n")
                 comma = body.endswith(",")
                 text = body[:-1] if comma else body
-                if text.startswith('{ "type": "Feature"') and any(f'"article": {json.dumps(a, ensure_ascii=False)}'
-                                                                 in text for a in articles):
+                if text.startswith('{ "type": "Feature"') and _article_of(text) in articles:
                     feature = json.loads(text)
                     props = feature["properties"]
                     key = (props.get("article"), props.get("quote"), props.get("area_km2"))
@@ -298,9 +313,11 @@ class GeoPackageStream:
             db.create_function("ST_IsEmpty", 1, lambda _: 0)
             for function in ("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):
                 db.create_function(function, 1, lambda _: None)
-            for (article, quote, km2), flag in flags.items():
-                db.execute(f'UPDATE "{name}" SET flag = ? WHERE article = ? AND quote = ? AND area_km2 IS ?',
-                           (flag, article, quote, km2))
+            # one indexed pass: a lookup per flag without an index would scan the whole table each time
+            db.execute(f'CREATE INDEX "opmap_flag_lookup" ON "{name}" (article)')
+            db.executemany(f'UPDATE "{name}" SET flag = ? WHERE article = ? AND quote = ? AND area_km2 IS ?',
+                           [(flag, article, quote, km2) for (article, quote, km2), flag in flags.items()])
+            db.execute('DROP INDEX "opmap_flag_lookup"')
         db.close()
 
     def add_table(self, name: str, frame: pd.DataFrame) -> None:
@@ -393,8 +410,6 @@ class GeoParquetStream:
 def _merged_geo_schema(schemas: list[Any]) -> Any:
     """The first part's schema, its GeoParquet 'geo' metadata made true of every part: geometry types
     united, the per-part bounding box dropped (it is optional in GeoParquet 1.x)."""
-    import json
-
     schema = schemas[0]
     metadata = dict(schema.metadata or {})
     if b"geo" in metadata:
