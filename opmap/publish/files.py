@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -177,32 +179,46 @@ def _article_of(feature: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@dataclass(frozen=True)
+class GeoJSONPart:
+    """Some features of a FeatureCollection as GDAL writes them (one per line, joined by ',\n'), with the
+    collection's opening: what a worker hands the process that writes the file."""
+
+    opening: str
+    features: str
+    count: int
+
+
+def geojson_part(frame: gpd.GeoDataFrame) -> GeoJSONPart:
+    """The frame's features written by GDAL in memory, with the same writer and options as
+    `write_geojson` (through Arrow: the same bytes as the row-by-row writer, about three times faster)."""
+    if not len(frame):
+        return GeoJSONPart("", "", 0)
+    buffer = io.BytesIO()
+    pyogrio.write_dataframe(frame, buffer, driver="GeoJSON", use_arrow=USE_ARROW, **GEOJSON_OPTIONS)
+    text = buffer.getvalue().decode("utf-8")
+    start, end = text.index(FEATURES_START) + len(FEATURES_START), text.rindex(FEATURES_END)
+    return GeoJSONPart(text[:start], text[start:end], len(frame))
+
+
 class GeoJSONStream:
     """One RFC 7946 FeatureCollection grown chunk by chunk: GDAL writes each chunk's features (the
-    same writer and options as `write_geojson`), which are appended to one temporary file, renamed
-    over the target on `close`."""
+    same writer and options as `write_geojson`), in this process or in a worker (`GeoJSONPart`), and
+    they are appended to one temporary file, renamed over the target on `close`."""
 
     def __init__(self, target: Path) -> None:
         self.target = target
         self.temporary = _temporary_beside(target)
-        self.scratch = _temporary_beside(target)
         self.handle = self.temporary.open("w", encoding="utf-8")
         self.features = 0
 
-    def add(self, frame: gpd.GeoDataFrame) -> None:
-        if not len(frame):
+    def add(self, frame: gpd.GeoDataFrame | GeoJSONPart) -> None:
+        part = frame if isinstance(frame, GeoJSONPart) else geojson_part(frame)
+        if not part.count:
             return
-        # through Arrow: the same bytes as the row-by-row writer, about three times faster
-        pyogrio.write_dataframe(frame, self.scratch, driver="GeoJSON", use_arrow=USE_ARROW, **GEOJSON_OPTIONS)
-        text = self.scratch.read_text(encoding="utf-8")
-        self.scratch.unlink()
-        start, end = text.index(FEATURES_START) + len(FEATURES_START), text.rindex(FEATURES_END)
-        if self.features == 0:
-            self.handle.write(text[:start])
-        else:
-            self.handle.write(",\n")
-        self.handle.write(text[start:end])
-        self.features += len(frame)
+        self.handle.write(part.opening if self.features == 0 else ",\n")
+        self.handle.write(part.features)
+        self.features += part.count
 
     def close(self, flags: Mapping[tuple[str, str, float | None], str] | None = None) -> Path:
         """Finish the file; `flags`: (article, quote, area_km2) -> the `flag` an area's row takes now
@@ -246,7 +262,6 @@ class GeoJSONStream:
     def discard(self) -> None:
         self.handle.close()
         self.temporary.unlink(missing_ok=True)
-        self.scratch.unlink(missing_ok=True)
 
 
 def _flat(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd.DataFrame:
