@@ -209,6 +209,7 @@ class DatingIndex:
         unless `same_entry`, a place within SAME_OPERATION_KM of it."""
         best: tuple[int, int] | None = None
         chosen: list[int] = []
+        mine = frozenset(result.operation.actors) if result.operation else frozenset()
         for p in _operation_places(result):
             assert p.lon is not None and p.lat is not None
             holders: set[int] = set()
@@ -225,7 +226,7 @@ class DatingIndex:
                             continue
                         start, end = _nearest(cell[0], position)
                         holders.update(_within(cell, start, end, p.lon, p.lat, SAME_OPERATION_KM * 1000))
-            holders = {i for i in holders if _same_sides(result, self.dated[i])}
+            holders = {i for i in holders if _same_sides(mine, self.dated[i])}
             key = (_specificity(p), len(holders))
             if holders and (best is None or key < best):
                 best, chosen = key, sorted(holders)
@@ -304,12 +305,10 @@ def _specificity(place: Place) -> int:
     return 1 if place.type in ("district", "subdistrict") or place.population >= CITY_POPULATION else 0
 
 
-def _same_sides(one: ArticleResult, other: DatedReport) -> bool:
-    """Whether two reports could tell one operation by who fought it: they share an actor, or one of
-    them names none."""
-    a = set(one.operation.actors) if one.operation else set()
-    b = set(other.actors)
-    return not a or not b or bool(a & b)
+def _same_sides(actors: frozenset[str], other: DatedReport) -> bool:
+    """Whether a report naming `actors` and another could tell one operation by who fought it: they
+    share an actor, or one of them names none."""
+    return not actors or not other.actors or not actors.isdisjoint(other.actors)
 
 
 def _agreed_day(evidence: list[tuple[DayCue, list[DatedReport]]],
