@@ -140,10 +140,10 @@ _CAMPAIGN_TARGET = (r"(?:\s+(?:to\s+(?:liberate|retake|recapture|free|clear|recl
                     rf"|\s+(?P<named>['‘“\"]?{_CAPWORD}(?:[ -]{_CAPWORD}){{0,2}}['’”\"]?))?")
 _CAMPAIGN_PRE = rf"(?P<pre>(?:['‘“\"]?{_CAPWORD}['’”\"]?\s+){{0,3}}?)"
 SINCE_CAMPAIGN = re.compile(
-    r"\b[Ss]ince\s+the\s+(?:very\s+)?(?:beginning|start|launch|outset|onset|commencement)\s+of\s+(?:the\s+|this\s+|its\s+)?"
+    r"(?<![\w-])[Ss]ince\s+the\s+(?:very\s+)?(?:beginning|start|launch|outset|onset|commencement)\s+of\s+(?:the\s+|this\s+|its\s+)?"
     rf"{_CAMPAIGN_PRE}{_CAMPAIGN_MODIFIERS}{_CAMPAIGN_NOUN}\b{_CAMPAIGN_TARGET}")
 SINCE_CAMPAIGN_BEGAN = re.compile(
-    rf"\b[Ss]ince\s+the\s+{_CAMPAIGN_PRE}{_CAMPAIGN_MODIFIERS}{_CAMPAIGN_NOUN}\b{_CAMPAIGN_TARGET}\s+(?:was\s+|were\s+|had\s+been\s+)?"
+    rf"(?<![\w-])[Ss]ince\s+the\s+{_CAMPAIGN_PRE}{_CAMPAIGN_MODIFIERS}{_CAMPAIGN_NOUN}\b{_CAMPAIGN_TARGET}\s+(?:was\s+|were\s+|had\s+been\s+)?"
     r"(?:began|begun|started|launched|kicked\s+off|got\s+under\s*way|commenced|opened)\b")
 CITY_WORDS = re.compile(r"the\s+(?:city|town)", re.IGNORECASE)
 OPERATION_REACH_DAYS = 7  # a day re-read to an operation's start lies at most this far before it
@@ -309,8 +309,11 @@ def _campaign_candidates(text: str, published: dt.date) -> list[DateCandidate]:
     that the phrase names, or, for 'the city' or no name, whose target or name the report mentions first
     (up to the phrase's sentence). Ranked as a span 'since' a written day in the same place would be."""
     found = []
-    for pattern in (SINCE_CAMPAIGN, SINCE_CAMPAIGN_BEGAN):
-        for m in pattern.finditer(text):
+    at = text.find("ince the")
+    while at > 0:
+        m = SINCE_CAMPAIGN.match(text, at - 1) or SINCE_CAMPAIGN_BEGAN.match(text, at - 1)
+        at = text.find("ince the", at + 8)
+        if m is not None:
             campaign = _campaign_named(text, m, published)
             if campaign is None:
                 continue
