@@ -67,6 +67,12 @@ def test_a_campaign_is_current_until_sixty_days_after_its_end() -> None:
     assert event_date(text, dt.date(2017, 9, 30))[0] == dt.date(2017, 9, 30)
 
 
+def test_a_campaign_without_an_end_is_current_for_half_a_year() -> None:
+    text = "Families left Diyala in the night. Since the start of the operation, 70 have fled."
+    assert event_date(text, dt.date(2020, 8, 1))[0] == dt.date(2020, 7, 11)  # Heroes of Iraq, fourth phase
+    assert event_date(text, dt.date(2023, 5, 1))[0] == dt.date(2023, 5, 1)
+
+
 CLAW_LOCK_DAY_BEFORE = dt.date(2022, 4, 16)  # a Saturday; the operation began on Sunday 17 April 2022
 
 

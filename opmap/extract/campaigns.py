@@ -20,6 +20,7 @@ from opmap.errors import DataError
 from opmap.shipped import shipped
 
 AFTERMATH_DAYS = 60  # a campaign is still 'the battle' this long after its recorded end
+OPEN_END_DAYS = 180  # without a recorded end, this long after its start
 COLUMNS = ("name", "aliases", "targets", "country", "start", "end", "source")
 
 
@@ -35,10 +36,10 @@ class Campaign:
 
     def current(self, published: dt.date) -> bool:
         """Whether a report published then can still speak of this campaign as under way: from its start
-        to AFTERMATH_DAYS after its end."""
-        if published < self.start:
-            return False
-        return self.end is None or published <= self.end + dt.timedelta(days=AFTERMATH_DAYS)
+        to AFTERMATH_DAYS after its end (OPEN_END_DAYS after its start when no end is recorded)."""
+        if self.end is None:
+            return self.start <= published <= self.start + dt.timedelta(days=OPEN_END_DAYS)
+        return self.start <= published <= self.end + dt.timedelta(days=AFTERMATH_DAYS)
 
 
 def fold(name: str) -> str:
