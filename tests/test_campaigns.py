@@ -39,6 +39,19 @@ def test_since_the_start_of_a_known_campaign_is_its_first_day(text: str) -> None
     assert "Battle of Mosul" in basis and "campaigns table" in basis
 
 
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("Since the start of Operation Claw-Lock, commandos have taken 40 caves.", dt.date(2022, 6, 1),
+     dt.date(2022, 4, 17)),
+    ("Since the start of the offensive on western Mosul, 200,000 people have left.", dt.date(2017, 3, 20),
+     dt.date(2017, 2, 19)),
+    ("Since the beginning of the battle for Mosul, 200,000 people have left.", dt.date(2017, 3, 20),
+     MOSUL_START),
+    ("Since the Raqqa offensive was launched, thousands have fled.", dt.date(2017, 8, 1), dt.date(2017, 6, 6)),
+])
+def test_the_campaign_the_phrase_names_at_publication(text: str, published: dt.date, expected: dt.date) -> None:
+    assert event_date(text, published)[0] == expected
+
+
 @pytest.mark.parametrize("text", [
     # a person, an organisation, a month, an unknown operation: no campaign
     "Since the start of the campaign against Haidar, 70 people have written letters.",
