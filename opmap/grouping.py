@@ -224,9 +224,7 @@ class DatingIndex:
                         if cell is None:
                             continue
                         start, end = _nearest(cell[0], position)
-                        holders.update(i for i, lon, lat in zip(cell[0][start:end], cell[1][start:end],
-                                                                cell[2][start:end], strict=True)
-                                       if GEOD.inv(p.lon, p.lat, lon, lat)[2] <= SAME_OPERATION_KM * 1000)
+                        holders.update(_within(cell, start, end, p.lon, p.lat, SAME_OPERATION_KM * 1000))
             holders = {i for i in holders if _same_sides(result, self.dated[i])}
             key = (_specificity(p), len(holders))
             if holders and (best is None or key < best):
@@ -284,6 +282,21 @@ def _nearest(positions: array[int], position: int) -> tuple[int, int]:
     at = bisect.bisect_left(positions, position)
     start = min(max(0, at - RELATED_WINDOW // 2), len(positions) - RELATED_WINDOW)
     return start, start + RELATED_WINDOW
+
+
+def _within(cell: tuple[array[int], array[float], array[float]], start: int, end: int, lon: float, lat: float,
+            metres: float) -> list[int]:
+    """The run positions of a cell's holders `start:end` whose point lies within `metres` of (lon, lat):
+    one geodesic call for all of them."""
+    import numpy as np
+
+    if end <= start:
+        return []
+    lons = np.frombuffer(cell[1], dtype=np.float64)[start:end]
+    lats = np.frombuffer(cell[2], dtype=np.float64)[start:end]
+    distance = GEOD.inv(np.full(end - start, lon), np.full(end - start, lat), lons, lats)[2]
+    positions = np.frombuffer(cell[0], dtype=np.int64)[start:end]
+    return [int(i) for i in positions[distance <= metres]]
 
 
 def _specificity(place: Place) -> int:

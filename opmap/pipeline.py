@@ -209,7 +209,7 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
     adds GeoParquet). `keep_results=False` keeps only counts (`n_reports`, `n_places`, `n_areas`), for
     corpora too big to hold; `show_progress` draws progress bars on a terminal."""
     from opmap.conflicts import FigureBook
-    from opmap.engines import ResourceSpec, chunked, compact, make_engine, undated
+    from opmap.engines import ResourceSpec, chunked, compact, make_engine, publishable, undated
     from opmap.grouping import DatingIndex, operation_groups, operation_id, operation_point
     from opmap.progress import progress_bar
     from opmap.reading import count_reports
@@ -252,28 +252,24 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
         dating = DatingIndex()  # what a dated report tells of where, when and who (compact)
         # reports that cannot date themselves, with their place in the run: kept on disk, published last
         held = Spill(publisher.out if publisher is not None else None)
-        for chunk, layers in runner.map_chunks(chunked(readable()), layers=publisher is not None):
+        formats = publisher.formats if publisher is not None else None
+        for chunk, layers in runner.map_chunks(chunked(readable()), formats):
             if resources.online is not None:
                 redone = [locate_online_stage(r, articles.popleft(), resources) for r in chunk]
                 if any(a is not b for a, b in zip(redone, chunk, strict=True)):
                     layers = None  # built again here, with the online answers
                 chunk = redone
-            keep, numbers = [], []
-            failed = [r for r in chunk if r.failed]
-            for result in failed:  # stopped or broken: its warning, nothing published
-                summary.warnings.extend(result.warnings)
-            if failed:
-                keep_all = [not r.failed for r in chunk]
-                if layers is not None:
-                    layers = None  # rebuilt here without the failed reports
-                chunk = [r for r, k in zip(chunk, keep_all, strict=True) if k]
+            numbers = []
+            for result in chunk:  # stopped or broken: its warning, nothing published
+                if result.failed:
+                    summary.warnings.extend(result.warnings)
+            chunk = [r for r in chunk if not r.failed]
             for result in chunk:
                 summary.warnings.extend(result.warnings)
                 if result.areas and not undated(result):
                     figures.add(result)
                 n_places += len(result.places)
                 n_areas += len(result.areas)
-                keep.append(not undated(result))
                 if undated(result):
                     held.add((len(keys), result))
                 else:
@@ -283,8 +279,8 @@ def run(paths: StrPath | Iterable[StrPath], out: StrPath | None = None, *,
                 ids.append(result.article.id)
                 if progress:
                     progress(result.article.id)
-            if publisher is not None:
-                publisher.add(chunk, numbers, layers, keep)
+            if publisher is not None:  # a worker's layers hold exactly these (engines.publishable)
+                publisher.add(publishable(chunk), numbers, layers)
             if keep_results:
                 summary.results.extend(chunk)
             bar.update(len(chunk))

@@ -227,6 +227,24 @@ def test_conflicting_figures_for_one_area_and_day_are_flagged(tmp_path: Path) ->
     assert any("conflicting figures" in w and "30 km²" in w and "40 km²" in w for w in summary.warnings)
 
 
+def test_conflicting_figures_are_flagged_in_the_published_files(tmp_path: Path) -> None:
+    import pyogrio
+
+    write(tmp_path / "a.txt", "published: 2018-07-19\n\nTroops cleared 30 square kilometres south of Makhmour.")
+    write(tmp_path / "b.txt", "published: 2018-07-19\n\nTroops cleared 40 square kilometres south of Makhmour.")
+    write(tmp_path / "c.txt", "published: 2018-07-19\n\nTroops cleared 25 square kilometres north of Kirkuk.")
+    run([tmp_path], tmp_path / "out")
+    features = json.loads((tmp_path / "out" / "areas.geojson").read_text(encoding="utf-8"))["features"]
+    flag_of = {f["properties"]["article"]: f["properties"]["flag"] or "" for f in features}
+    assert "conflicting figures" in flag_of["a"] and "conflicting figures" in flag_of["b"]
+    assert "conflicting" not in flag_of["c"]
+    table = pyogrio.read_dataframe(tmp_path / "out" / "opmap.gpkg", layer="areas")
+    assert dict(zip(table["article"], table["flag"].fillna(""), strict=True)) == flag_of
+    with sqlite3.connect(tmp_path / "out" / "opmap.gpkg") as db:  # the lookup index is not left behind
+        assert not db.execute("SELECT name FROM sqlite_master WHERE name = 'opmap_flag_lookup'").fetchall()
+    db.close()
+
+
 # --- option files: each bad row one line, the run goes on --------------------------------------------
 
 def test_bad_gazetteer_rows_are_named_and_skipped(tmp_path: Path) -> None:

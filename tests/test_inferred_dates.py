@@ -148,3 +148,18 @@ def test_an_undated_report_takes_the_day_of_the_same_named_operation_and_phase(r
     after = infer_event_dates([first, third, undated, other_phase])
     assert after[2].event_date == monday and "third" in after[2].date_basis
     assert after[3].event_date is None  # no dated report tells the second phase
+
+
+def test_holders_within_reach_of_a_place_measured_geodesically() -> None:
+    from array import array
+
+    from opmap.grouping import SAME_OPERATION_KM, _within
+    from opmap.shapes import GEOD
+
+    # at 36° N a degree of longitude is about 90 km: 0.3° east lies within reach, 0.5° east does not
+    cell = (array("q", [4, 9, 12]), array("d", [44.3, 44.5, 44.0]), array("d", [36.0, 36.0, 36.3]))
+    reach = SAME_OPERATION_KM * 1000
+    found = _within(cell, 0, 3, 44.0, 36.0, reach)
+    assert found == [i for i, lon, lat in zip(*cell, strict=True) if GEOD.inv(44.0, 36.0, lon, lat)[2] <= reach]
+    assert found == [4, 12]
+    assert _within(cell, 1, 2, 44.0, 36.0, reach) == [] and _within(cell, 2, 2, 44.0, 36.0, reach) == []

@@ -37,10 +37,11 @@ class ResourceSpec:
 
 
 class Engine(Protocol):
-    """Maps `process_article` over chunks of reports; results (and, with `layers`, each chunk's layer
-    rows) come back chunk by chunk, in order."""
+    """Maps `process_article` over chunks of reports; results (and, with the run's output `formats`,
+    the layer rows each chunk publishes) come back chunk by chunk, in order."""
 
-    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]: ...
+    def map_chunks(self, chunks: Iterable[list[Article]],
+                   formats: Sequence[str] | None = None) -> Iterator[Processed]: ...
 
     def close(self) -> None: ...
 
@@ -48,18 +49,24 @@ class Engine(Protocol):
 Processed = tuple[list[ArticleResult], dict[str, Any] | None]
 
 
-def process_chunk(articles: Sequence[Article], resources: Resources, layers: bool = False,
+def process_chunk(articles: Sequence[Article], resources: Resources, formats: Sequence[str] | None = None,
                   budget_s: float | None = None) -> Processed:
     """One task: every report of a chunk, each result without its report's text where nothing after
-    processing reads it, so what travels back and what the caller keeps stays small; with `layers`,
-    also the rows the chunk adds to each published layer (`opmap.publish.chunk_layers`), built here so
-    the writing process only writes."""
+    processing reads it, so what travels back and what the caller keeps stays small; with the run's
+    output `formats`, also the rows that the chunk's publishable results (not failed, dated) add to each
+    layer (`opmap.publish.chunk_layers`), built here so the writing process only writes."""
     results = [compact(process_safely(a, resources, budget_s)) for a in articles]
-    if not layers:
+    if formats is None:
         return results, None
     from opmap.publish import chunk_layers
 
-    return results, chunk_layers([r for r in results if not r.failed], resources.zones)
+    return results, chunk_layers(publishable(results), resources.zones, formats)
+
+
+def publishable(results: Sequence[ArticleResult]) -> list[ArticleResult]:
+    """The results a chunk publishes as they come: not failed, and dated (an undated report waits until
+    the reports of its operation can date it)."""
+    return [r for r in results if not r.failed and not undated(r)]
 
 
 def compact(result: ArticleResult) -> ArticleResult:
@@ -94,9 +101,10 @@ class SerialEngine:
         self.resources = replace(resources, online=None)
         self.budget_s = budget_s
 
-    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]:
+    def map_chunks(self, chunks: Iterable[list[Article]],
+                   formats: Sequence[str] | None = None) -> Iterator[Processed]:
         for chunk in chunks:
-            yield process_chunk(chunk, self.resources, layers, self.budget_s)
+            yield process_chunk(chunk, self.resources, formats, self.budget_s)
 
     def close(self) -> None:
         pass

@@ -9,7 +9,7 @@ streamed to the writers. Workers need opmap installed (`pip install 'opmap[dask]
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
@@ -35,9 +35,9 @@ class LoadResources(WorkerPlugin):
         self.resources = self.spec.load()
 
 
-def process_on_worker(articles: list[Article], layers: bool) -> Processed:
+def process_on_worker(articles: list[Article], formats: Sequence[str] | None) -> Processed:
     plugin: Any = get_worker().plugins[PLUGIN]
-    return process_chunk(articles, plugin.resources, layers, plugin.spec.budget_s)
+    return process_chunk(articles, plugin.resources, formats, plugin.spec.budget_s)
 
 
 class DaskEngine:
@@ -58,8 +58,9 @@ class DaskEngine:
         workers = len(self.client.scheduler_info().get("workers", {})) or jobs
         self.in_flight = 4 * workers
 
-    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]:
-        yield from in_order(chunks, lambda chunk: self.client.submit(process_on_worker, chunk, layers, pure=False),
+    def map_chunks(self, chunks: Iterable[list[Article]],
+                   formats: Sequence[str] | None = None) -> Iterator[Processed]:
+        yield from in_order(chunks, lambda chunk: self.client.submit(process_on_worker, chunk, formats, pure=False),
                             self.in_flight)
 
     def close(self) -> None:

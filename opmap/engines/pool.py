@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from opmap.engines import Processed, ResourceSpec, process_chunk
@@ -47,9 +47,9 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="opmap-parent-watch", daemon=True).start()
 
 
-def _run(articles: list[Article], layers: bool) -> Processed:
+def _run(articles: list[Article], formats: Sequence[str] | None) -> Processed:
     assert _resources is not None, "the pool initializer loads the resources"
-    return process_chunk(articles, _resources, layers, _budget_s)
+    return process_chunk(articles, _resources, formats, _budget_s)
 
 
 def _ready() -> bool:
@@ -71,8 +71,9 @@ class PoolEngine:
         finally:
             _inherited = None
 
-    def map_chunks(self, chunks: Iterable[list[Article]], layers: bool = False) -> Iterator[Processed]:
-        yield from in_order(chunks, lambda chunk: self.pool.submit(_run, chunk, layers), 4 * self.jobs)
+    def map_chunks(self, chunks: Iterable[list[Article]],
+                   formats: Sequence[str] | None = None) -> Iterator[Processed]:
+        yield from in_order(chunks, lambda chunk: self.pool.submit(_run, chunk, formats), 4 * self.jobs)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -28,6 +28,7 @@ from opmap.publish.files import (
     GeoJSONStream,
     GeoPackageStream,
     GeoParquetStream,
+    geojson_part,
     write_geojson,
     write_too_large_page,
 )
@@ -99,24 +100,17 @@ def reported_extent(layers: dict[str, gpd.GeoDataFrame], area_bounds: Sequence[f
     return west - margin, south - margin, east + margin, north + margin
 
 
-def chunk_layers(results: Sequence[ArticleResult], zones: ZoneMap) -> dict[str, Any]:
-    """The rows one chunk of results adds to each streamed layer; built where the chunk was processed
-    (a worker), so the process that writes only writes."""
+def chunk_layers(results: Sequence[ArticleResult], zones: ZoneMap,
+                 formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, Any]:
+    """The rows a chunk of results adds to each streamed layer, and, when the run writes GeoJSON, those
+    rows already written as GeoJSON features (`geojson`): built where the chunk was processed (a
+    worker), so the process that writes the files only writes."""
     places, areas = place_layer(results), area_layer(results)
-    return {"places": places, "areas": areas, "uncertainty": uncertainty_layer(areas),
-            "operations": operation_layer(results, zones, range(len(results))), "reports": report_table(results)}
-
-
-def _rows_of(results: Sequence[ArticleResult], keep: Sequence[bool]) -> dict[str, Any]:
-    """Which rows of each chunk layer belong to the kept results (each layer has its rows in result order)."""
-    import numpy as np
-
-    flags = np.asarray(keep, dtype=bool)
-    counts = {"places": [len(r.places) for r in results], "areas": [len(r.areas) for r in results],
-              "uncertainty": [sum(1 for a in r.areas if a.geometry is not None and not a.geometry.is_empty)
-                              for r in results],
-              "reports": [1] * len(results)}
-    return {name: np.repeat(flags, n) for name, n in counts.items()}
+    layers = {"places": places, "areas": areas, "uncertainty": uncertainty_layer(areas),
+              "operations": operation_layer(results, zones, range(len(results))), "reports": report_table(results)}
+    if "geojson" in formats:
+        layers["geojson"] = {name: geojson_part(layers[name]) for name in STREAMED}
+    return layers
 
 
 class Publisher:
@@ -162,26 +156,18 @@ class Publisher:
                         for name in (*STREAMED, "reports")} if "parquet" in formats else {}
 
     def add(self, results: Sequence[ArticleResult], numbers: Sequence[int] | None = None,
-            layers: dict[str, Any] | None = None, keep: Sequence[bool] | None = None) -> None:
-        """Take results (`numbers`: each one's place in the run, default counting on from the last) and,
-        when a worker built them, their `chunk_layers`, of which only the rows of the results marked in
-        `keep` are written; they are written once FLUSH_REPORTS have gathered."""
+            layers: dict[str, Any] | None = None) -> None:
+        """Take results to publish (`numbers`: each one's place in the run, default counting on from the
+        last) and, when a worker built them, their `chunk_layers`; they are written once FLUSH_REPORTS
+        have gathered."""
         if layers is None:
-            layers = chunk_layers(results, self.zones)
-        kept_local = list(range(len(results))) if keep is None else [i for i, k in enumerate(keep) if k]
-        if keep is not None and not all(keep):
-            rows = _rows_of(results, keep)
-            layers = {name: frame[rows[name]] if name in rows else frame for name, frame in layers.items()}
-            ops = layers["operations"]
-            layers["operations"] = ops[[bool(keep[i]) for i in ops["_report"]]] if len(ops) else ops
-            results = [r for r, k in zip(results, keep, strict=True) if k]
+            layers = chunk_layers(results, self.zones, self.formats)
         start = self.reports + self.pending_reports
         numbers = list(numbers) if numbers is not None else list(range(start, start + len(results)))
         ops = layers["operations"]
         if len(ops):
-            global_of = dict(zip(kept_local, numbers, strict=True))
             ops = ops.copy()
-            ops["_report"] = [global_of[int(i)] for i in ops["_report"]]
+            ops["_report"] = [numbers[int(i)] for i in ops["_report"]]
             layers["operations"] = ops
         self.pending.append(layers)
         self.pending_reports += len(results)
@@ -203,7 +189,8 @@ class Publisher:
         reports = pd.concat([c["reports"] for c in chunks], ignore_index=True)
         n_reports = len(reports)
         for name, stream in self.geojson.items():
-            stream.add(layers[name])
+            for chunk in chunks:
+                stream.add(chunk["geojson"][name] if "geojson" in chunk else chunk[name])
         if self.gpkg is not None:
             for name in STREAMED:
                 self.gpkg.add(name, without_provenance(layers[name]))

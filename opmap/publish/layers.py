@@ -114,24 +114,28 @@ class DistinctPlaces:
         xs, ys = located.geometry.x.round(5), located.geometry.y.round(5)
         wanted = [c for c in ("name", "type", "zone", "shown_as", "precision", "article", "title", "event_date",
                               "geometry") if c in located.columns]
-        for record, x, y in zip(located[wanted].to_dict("records"), xs, ys, strict=True):
-            article = str(record["article"])
+        columns = {c: located[c].tolist() for c in wanted}  # column lists: no dict built per row
+        names, articles = columns["name"], columns["article"]
+        titles, dates_of, precisions = (columns.get(c) for c in ("title", "event_date", "precision"))
+        for k, (x, y) in enumerate(zip(xs.tolist(), ys.tolist(), strict=True)):
+            article = str(articles[k])
             if not self.articles or self.articles[-1] != article:  # a report's rows come together
                 self.articles.append(article)
-                title = record.get("title")
+                title = titles[k] if titles is not None else None
                 self.title_of.append(self.titles.setdefault(str(title), len(self.titles)) if title else -1)
             number = len(self.articles) - 1
-            key = (record["name"], x, y)
+            key = (names[k], x, y)
             group = self.groups.get(key)
             if group is None:
-                group = self.groups[key] = {"first": record, "reports": array("q"), "dates": [], "precision": None}
+                first = {c: values[k] for c, values in columns.items()}
+                group = self.groups[key] = {"first": first, "reports": array("q"), "dates": [], "precision": None}
             if not group["reports"] or group["reports"][-1] != number:
                 group["reports"].append(number)
-            if _given(record.get("event_date")):  # a missing date is NaN where a chunk has some dates
-                date = str(record["event_date"])
+            date = dates_of[k] if dates_of is not None else None
+            if _given(date):  # a missing date is NaN where a chunk has some dates
                 dates = group["dates"]
                 group["dates"] = [min(dates[0], date), max(dates[1], date)] if dates else [date, date]
-            precision = record.get("precision")
+            precision = precisions[k] if precisions is not None else None
             if pd.notna(precision) and precision:  # neither missing nor 0
                 group["precision"] = int(precision) if group["precision"] is None else \
                     min(group["precision"], int(precision))
