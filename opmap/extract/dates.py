@@ -20,6 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from opmap.extract.campaigns import Campaign, campaign_table, first_mention, names_operation
+
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
@@ -112,6 +114,7 @@ class DateCandidate:
     background: bool = False  # 'had withdrawn on Monday': before the reported event
     progress: bool = False  # 'by Tuesday morning': how far things had got by then
     since: bool = False  # a launch only because a span runs 'since' that day
+    campaign: str = ""  # 'since the start of the battle for X': the campaign (of the campaigns table) it names
 
     @property
     def rank(self) -> int:
@@ -123,6 +126,27 @@ class DateCandidate:
             return -1
         return 5 if self.background else 4 if self.vague or self.progress else 3 if self.reporting \
             else 1 if self.explicit else 0
+
+
+# 'since the beginning of the battle for Mosul', 'since the start of the operation to liberate the city',
+# 'since the Mosul offensive began': a span from the day a well-known campaign began (opmap.extract.campaigns).
+_CAPWORD = r"[A-Z][\w'’-]*"
+_CAMPAIGN_NOUN = r"(?P<noun>(?i:battle|offensive|operations?|campaign|assault|war|fight))"
+_CAMPAIGN_MODIFIERS = r"(?:(?:military|ground|major|liberation|current|latest|new|joint|security|final|Iraqi|Turkish|" \
+                      r"Kurdish|Syrian|US-led|government|army)\s+)*"
+_CAMPAIGN_TARGET = (r"(?:\s+(?:to\s+(?:liberate|retake|recapture|free|clear|reclaim|take|capture|storm)|for|of|on|against|"
+                    rf"in|into)\s+(?:the\s+(?:city|town)\s+of\s+)?(?P<post>the\s+(?:city|town)\b|"
+                    rf"(?:(?:eastern|western|northern|southern|east|west|north|south)\s+)?{_CAPWORD}(?:\s+{_CAPWORD}){{0,2}})"
+                    rf"|\s+(?P<named>['‘“\"]?{_CAPWORD}(?:[ -]{_CAPWORD}){{0,2}}['’”\"]?))?")
+_CAMPAIGN_PRE = rf"(?P<pre>(?:['‘“\"]?{_CAPWORD}['’”\"]?\s+){{0,3}}?)"
+SINCE_CAMPAIGN = re.compile(
+    r"(?<![\w-])[Ss]ince\s+the\s+(?:very\s+)?(?:beginning|start|launch|outset|onset|commencement)\s+of\s+(?:the\s+|this\s+|its\s+)?"
+    rf"{_CAMPAIGN_PRE}{_CAMPAIGN_MODIFIERS}{_CAMPAIGN_NOUN}\b{_CAMPAIGN_TARGET}")
+SINCE_CAMPAIGN_BEGAN = re.compile(
+    rf"(?<![\w-])[Ss]ince\s+the\s+{_CAMPAIGN_PRE}{_CAMPAIGN_MODIFIERS}{_CAMPAIGN_NOUN}\b{_CAMPAIGN_TARGET}\s+(?:was\s+|were\s+|had\s+been\s+)?"
+    r"(?:began|begun|started|launched|kicked\s+off|got\s+under\s*way|commenced|opened)\b")
+CITY_WORDS = re.compile(r"the\s+(?:city|town)", re.IGNORECASE)
+OPERATION_REACH_DAYS = 7  # a day re-read to an operation's start lies at most this far before it
 
 
 RANGE_JOIN = re.compile(r"\s*(?:to|and|through|until|till|[-–])\s*", re.IGNORECASE)
@@ -185,7 +209,8 @@ def _sentence_start(text: str, at: int) -> int:
     return max(text.rfind(". ", 0, at), text.rfind("\n", 0, at), text.rfind("? ", 0, at)) + 1
 
 
-def _candidate(text: str, date: dt.date, m: re.Match[str], **kind: bool) -> DateCandidate:
+def _candidate(text: str, date: dt.date, m: re.Match[str], explicit: bool = False,
+               vague: bool = False) -> DateCandidate:
     """A day the text gives, with what its surroundings say about it: a statement's day, a launch,
     or past-perfect background."""
     start, end = m.start(), m.end()
@@ -207,7 +232,8 @@ def _candidate(text: str, date: dt.date, m: re.Match[str], **kind: bool) -> Date
     progress = bool(PROGRESS.search(text, max(sentence, start - 20), start))
     reporting = _reporting(text, start, end) and not announced_launch
     return DateCandidate(date, start, m.group(0), reporting=reporting, launch=launch,
-                         background=background, progress=progress, since=since and not (verb and not passive), **kind)
+                         background=background, progress=progress, since=since and not (verb and not passive),
+                         explicit=explicit, vague=vague)
 
 
 def date_candidates(text: str, published: dt.date | None, year_hint: int | None = None) -> list[DateCandidate]:
@@ -259,6 +285,8 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
             found.append(_candidate(text, published - dt.timedelta(days=days), m))
         for m in VAGUE.finditer(text):
             found.append(_candidate(text, _span_start(m.group(0).lower(), published), m, vague=True))
+        if text.find("ince the") >= 0:  # cheap gate: the campaigns table is read only past it
+            found.extend(_campaign_candidates(text, published))
         told = sorted((c for c in found if not c.reporting and not c.vague), key=lambda c: c.position)
         for m in RELATIVE.finditer(text):
             word = m.group("word").lower()
@@ -273,6 +301,65 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
             found.append(_candidate(text, when, m))
     found.sort(key=lambda c: c.position)
     return found
+
+
+def _campaign_candidates(text: str, published: dt.date) -> list[DateCandidate]:
+    """'since the start of the battle for Mosul', 'since the Tal Afar offensive began': the day that campaign
+    began, when the campaigns table has one under way at publication (up to AFTERMATH_DAYS after its end)
+    that the phrase names, or, for 'the city' or no name, whose target or name the report mentions first
+    (up to the phrase's sentence). Ranked as a span 'since' a written day in the same place would be."""
+    found = []
+    at = text.find("ince the")
+    while at > 0:
+        m = SINCE_CAMPAIGN.match(text, at - 1) or SINCE_CAMPAIGN_BEGAN.match(text, at - 1)
+        at = text.find("ince the", at + 8)
+        if m is not None:
+            campaign = _campaign_named(text, m, published)
+            if campaign is None:
+                continue
+            start, end = m.start(), m.end()
+            sentence = _sentence_start(text, start)
+            background = bool(PAST_PERFECT.search(text, max(sentence, start - 80), start))
+            found.append(DateCandidate(campaign.start, start, m.group(0), explicit=True,
+                                       reporting=_reporting(text, start, end), launch=True, background=background,
+                                       since=True, campaign=f"{campaign.name} ({campaign.source})"))
+    return found
+
+
+def _campaign_named(text: str, m: re.Match[str], published: dt.date) -> Campaign | None:
+    """The campaign a 'since the start of ...' phrase means, under way at publication; None if it names
+    one the table does not know, or none is under way."""
+    table = campaign_table()
+    names = [n.strip(" '‘’“”\"") for n in (m.group("pre"), m.group("post"), m.group("named")) if n and n.strip()]
+    names = [n for n in names if not CITY_WORDS.fullmatch(n)]
+    if names:
+        found = [c for n in names for c in table.named(n) if c.current(published)]
+        return max(found, key=lambda c: c.start, default=None)
+    stop = text.find(". ", m.end())
+    until = len(text) if stop < 0 else stop
+    mentioned = [(p, -c.start.toordinal(), c) for c in table.campaigns if c.current(published)
+                 and (p := first_mention(text, c, until)) is not None]
+    return min(mentioned, key=lambda t: t[:2])[2] if mentioned else None
+
+
+def _after_operation_start(best: DateCandidate, published: dt.date, named_in: str) -> Campaign | None:
+    """A named operation of the campaigns table that began after the day `best` reads, within
+    OPERATION_REACH_DAYS of it and by the day after publication: a report cannot tell of the operation's
+    events before it began (page dates often lag a day by time zone)."""
+    for campaign in campaign_table().started_between(best.date, published + dt.timedelta(days=1)):
+        if (campaign.start - best.date).days <= OPERATION_REACH_DAYS and names_operation(named_in, campaign):
+            return campaign
+    return None
+
+
+def _reread_after_start(best: DateCandidate, start: dt.date, published: dt.date) -> dt.date | None:
+    """The first day on or after `start` the phrase can mean: the same weekday, or the start itself for a
+    relative day; None if that lies beyond the day after publication."""
+    if WEEKDAY.fullmatch(best.phrase):
+        when = best.date + dt.timedelta(days=7 * -(-(start - best.date).days // 7))
+    else:
+        when = start
+    return when if when <= published + dt.timedelta(days=1) else None
 
 
 def _span_start(phrase: str, published: dt.date) -> dt.date:
@@ -414,6 +501,15 @@ def event_date(text: str, published: dt.date | None, title: str = "",
                                           and published else "")
             if year_hint is not None and not re.search(r"(?:19|20)\d\d", best.phrase):
                 basis += f", year {year_hint} from the url"
+            if best.campaign:
+                basis = f"'{best.phrase}': the start of {best.campaign}, from opmap's campaigns table"
+            elif (published is not None and not best.explicit and not best.vague
+                  and (source.find("peration") >= 0 or title.find("peration") >= 0)):  # cheap gate
+                operation = _after_operation_start(best, published, f"{title}\n{source}")
+                when = _reread_after_start(best, operation.start, published) if operation else None
+                if operation is not None and when is not None:
+                    return when, (f"{basis}, re-read on or after {operation.start:%Y-%m-%d} when {operation.name} "
+                                  f"began (campaigns table: {operation.source})")
             return _span_start_day(source, best, basis)
     if published is not None:
         return published, "no day in the text: publication date"
