@@ -240,3 +240,57 @@ def test_datelines_statements_ranges_and_campaigns(text: str, published: dt.date
 def test_a_launch_days_before_the_lead_still_dates_the_report() -> None:
     text = "Troops on Thursday entered the town.\nThe offensive began on Monday with air support."
     assert event_date(text, FRIDAY)[0] == dt.date(2021, 1, 25)
+
+
+# --- reported speech, 'the previous day' after a statement, outlets named 'Today', closing date lines ---
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the lead's reported speech: its past perfect is the news, shifted back
+    ("The provincial command said on Wednesday that its units had swept the orchards east of the river "
+     "on Monday.", dt.date(2018, 7, 16)),
+    ("Police told reporters on Wednesday that gunmen had attacked a checkpoint near the lake on Monday night.",
+     dt.date(2018, 7, 16)),
+    # negative: later on, a past perfect day is background to the lead's news
+    ("Kurdish forces retook the hill on Wednesday, officers said.\n\nSources told us that the fighters had "
+     "slipped away on Monday.", dt.date(2018, 7, 18)),
+    # negative: no reporting verb before it, the past perfect is background
+    ("Troops entered the village on Wednesday; the militants had abandoned it on Monday.", dt.date(2018, 7, 18)),
+])
+def test_past_perfect_in_the_leads_reported_speech(text: str, expected: dt.date) -> None:
+    assert event_date(text, THURSDAY)[0] == expected
+
+
+def test_the_previous_day_counts_back_from_a_statements_day() -> None:
+    text = ("Army units have searched 40 square kilometres of desert, the ministry said on Wednesday.\n\n"
+            "The columns moved out the previous day, it said.")
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 17)
+    # negative: with no day named before it, the previous day is the day before publication
+    assert event_date("The columns moved out the previous day, a source said.", THURSDAY)[0] == dt.date(2018, 7, 18)
+
+
+@pytest.mark.parametrize("outlet", ["Baghdad Today", "USA Today", "Iraq Today"])
+def test_an_outlet_named_today_is_no_day(outlet: str) -> None:
+    text = f"{outlet} - Diyala\n\nA roadside bomb hit a patrol on Tuesday night, a source told {outlet}."
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 17)
+
+
+def test_today_opening_a_sentence_or_after_a_comma_is_still_a_day() -> None:
+    assert event_date("The district was calm. Today the curfew was lifted.", THURSDAY)[0] == THURSDAY
+    assert event_date("Officials said that, Today, patrols resumed.", THURSDAY)[0] == THURSDAY
+
+
+def test_a_statements_closing_date_line_is_no_event_day() -> None:
+    text = ("Our forces continue the operations that began on 2 July to pursue the remnants of the gangs.\n\n"
+            "Since 2 July they have cleared 300 square kilometres of the desert.\n\n"
+            "Security Media Cell\n19 July 2018")
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 2)
+    # negative: a date alone on a line at the top, or a date inside a sentence at the end, still counts
+    assert event_date("Troops cleared the valley on 17 July.\n\nCommand\n18 July 2018", THURSDAY)[0] \
+        == dt.date(2018, 7, 17)
+    assert event_date("The sweep ended.\n\nIt began on 18 July 2018", THURSDAY)[0] == dt.date(2018, 7, 18)
+
+
+def test_the_lead_follows_a_dateline_line_and_blank_lines() -> None:
+    text = ("Nineveh - INA\n\n\nThe Security Media Cell said on Wednesday that units had combed the hills "
+            "north of the town on Monday.\n\nThe militants had fled on Tuesday, it said.")
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 16)

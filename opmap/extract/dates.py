@@ -68,8 +68,11 @@ PASSIVE_LAUNCH = re.compile(r"\b(?:was|were|had been)\s+(?:launched|begun|starte
 # Past perfect ('had withdrawn on Monday'): background to the event the report tells.
 PAST_PERFECT = re.compile(r"\bhad\s+(?:already\s+|been\s+|recently\s+)*\w+(?:ed|en|wn|ne|ght|ft|lt|nt|ld|ok)\b",
                           re.IGNORECASE)
+# 'said on Sunday that units had searched the hills on Friday': in reported speech the past perfect is the
+# event told in the past tense shifted back, not background to it.
+REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|announced|stated|reported|added|confirmed|tweeted|declared)\b")
 # 'announced on Monday that its troops ...': the day of a statement, followed by what it said.
-THAT_CLAUSE = re.compile(r"^\s*,?\s*that\s+(?:its|their|the|his|her|a|an|[A-Z])")
+THAT_CLAUSE = re.compile(r"^\s*,?\s*that\s+(?:its|their|the|his|her|a|an|[A-Z]|\w+\s+(?:had|have|has|were|was)\b)")
 WEEKDAY_RANGE_END = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*(?:and|to|through|"
                                r"until|till|[-–])\s*$")
 SPAN_DAYS = re.compile(r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)[- ]day\s+(?:[\w-]+\s+)?"
@@ -209,6 +212,17 @@ def _sentence_start(text: str, at: int) -> int:
     return max(text.rfind(". ", 0, at), text.rfind("\n", 0, at), text.rfind("? ", 0, at)) + 1
 
 
+def _background(text: str, sentence: int, at: int) -> bool:
+    """A day told in the past perfect just before it ('had withdrawn on Monday') is background to the
+    reported event, unless the lead reports speech before it ('The command said on Sunday that units had
+    searched the hills on Friday': the news, its tense shifted back; later on, 'sources told us that the
+    fighters had withdrawn on Monday' stays background)."""
+    perfect = PAST_PERFECT.search(text, max(sentence, at - 80), at)
+    if perfect is None:
+        return False
+    return at >= _lead_end(text) or REPORTED_SPEECH.search(text, sentence, perfect.start()) is None
+
+
 def _candidate(text: str, date: dt.date, m: re.Match[str], explicit: bool = False,
                vague: bool = False) -> DateCandidate:
     """A day the text gives, with what its surroundings say about it: a statement's day, a launch,
@@ -228,7 +242,7 @@ def _candidate(text: str, date: dt.date, m: re.Match[str], explicit: bool = Fals
     announced_launch = bool(LAUNCH_OBJECT.match(text, end))
     since = bool(SINCE.search(before))
     launch = bool(since or (verb and not passive) or announced_launch)
-    background = bool(PAST_PERFECT.search(text, max(sentence, start - 80), start))
+    background = _background(text, sentence, start)
     progress = bool(PROGRESS.search(text, max(sentence, start - 20), start))
     reporting = _reporting(text, start, end) and not announced_launch
     return DateCandidate(date, start, m.group(0), reporting=reporting, launch=launch,
@@ -287,9 +301,13 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
             found.append(_candidate(text, _span_start(m.group(0).lower(), published), m, vague=True))
         if text.find("ince the") >= 0:  # cheap gate: the campaigns table is read only past it
             found.extend(_campaign_candidates(text, published))
-        told = sorted((c for c in found if not c.reporting and not c.vague), key=lambda c: c.position)
+        # 'the previous day' counts back from the story's last named day, a statement's day included
+        # ('the command said on Sunday ... moved through the wadi the previous day': Saturday)
+        told = sorted((c for c in found if not c.vague), key=lambda c: c.position)
         for m in RELATIVE.finditer(text):
             word = m.group("word").lower()
+            if _in_a_name(text, m.start()):
+                continue  # 'Baghdad Today', 'USA Today': an outlet's name, not a day
             if word in ("overnight", "last night") and any(
                     _sentence_start(text, p) == _sentence_start(text, m.start()) for p in named):
                 continue  # 'an overnight strike on Sunday': the day the text gives
@@ -319,7 +337,7 @@ def _campaign_candidates(text: str, published: dt.date) -> list[DateCandidate]:
                 continue
             start, end = m.start(), m.end()
             sentence = _sentence_start(text, start)
-            background = bool(PAST_PERFECT.search(text, max(sentence, start - 80), start))
+            background = _background(text, sentence, start)
             found.append(DateCandidate(campaign.start, start, m.group(0), explicit=True,
                                        reporting=_reporting(text, start, end), launch=True, background=background,
                                        since=True, campaign=f"{campaign.name} ({campaign.source})"))
@@ -362,6 +380,19 @@ def _reread_after_start(best: DateCandidate, start: dt.date, published: dt.date)
     return when if when <= published + dt.timedelta(days=1) else None
 
 
+def _in_a_name(text: str, at: int) -> bool:
+    """Whether a capitalised day word continues a name ('Baghdad Today'): a capitalised word just before it
+    on the same line, not ending a sentence."""
+    if not text[at].isupper():
+        return False
+    line = text.rfind("\n", 0, at) + 1
+    before = text[line:at].rstrip(" ")
+    if len(before) == len(text[line:at]) or not before:
+        return False  # no space before it, or it opens the line
+    word = before.rsplit(" ", 1)[-1]
+    return word[:1].isupper() and word[-1:].isalnum()
+
+
 def _span_start(phrase: str, published: dt.date) -> dt.date:
     """The first day of the span a vague phrase names, relative to publication."""
     if "week" in phrase:
@@ -392,8 +423,9 @@ def _lead_end(text: str) -> int:
     is not the lead)."""
     start = len(text) - len(text.lstrip())
     line_end = text.find("\n", start)
-    if 0 <= line_end - start < 40:  # a dateline or byline on its own line
+    if 0 <= line_end - start < 40:  # a dateline or byline on its own line (blank lines after it too)
         start = line_end + 1
+        start += len(text[start:]) - len(text[start:].lstrip())
         line_end = text.find("\n", start)
     sentence_end = text.find(". ", start)
     ends = [e for e in (line_end, sentence_end) if e >= 0]
@@ -488,6 +520,8 @@ def event_date(text: str, published: dt.date | None, title: str = "",
         candidates = date_candidates(source, published, year_hint)
         if dateline is not None and source is text:  # the day the story was filed is no event day
             candidates = [c for c in candidates if c.position >= dateline.end()]
+        if source is text:  # nor the date a statement closes with, under its signature
+            candidates = [c for c in candidates if not _closing_date_line(text, c)]
         if published is not None:
             recent = [c for c in candidates if published - dt.timedelta(days=RECENT_DAYS) <= c.date <= published]
             candidates = recent or [c for c in candidates if c.date <= published]
@@ -514,6 +548,22 @@ def event_date(text: str, published: dt.date | None, title: str = "",
     if published is not None:
         return published, "no day in the text: publication date"
     return None, "no day in the text and no publication date"
+
+
+CLOSING_LINES = 3  # a statement's signature block: its last lines
+
+
+def _closing_date_line(text: str, candidate: DateCandidate) -> bool:
+    """Whether a written date stands alone on one of the text's last CLOSING_LINES lines ('Joint
+    Operations Command / 30 November 2021'): the day the statement was issued."""
+    if not candidate.explicit:
+        return False
+    line_start = text.rfind("\n", 0, candidate.position) + 1
+    line_end = text.find("\n", candidate.position)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:line_end].strip(" .,\t") != candidate.phrase.strip(" .,"):
+        return False
+    return len([line for line in text[line_end:].splitlines() if line.strip()]) < CLOSING_LINES
 
 
 @dataclass(frozen=True)
