@@ -354,3 +354,50 @@ def test_coreferences_second_anchors_and_offsets(text: str, direction: str, anch
 def test_along_with_is_not_along(resources: Resources) -> None:
     [found] = areas("Troops cleared 60 square km around Shirqat, along with the villages of Asdira.", resources)
     assert (found.direction, found.anchor_surfaces) == ("around", ("Shirqat",))
+
+
+# --- 'the search covered', 'on the western bank of', 'the X area of western Y', several provinces,
+#     a relation straight after the figure ---
+
+@pytest.mark.parametrize(("text", "km2", "direction", "anchor"), [
+    ("The sweep covered about 20 square kilometres west of Tuz Khurmatu.", 20, "W", "Tuz Khurmatu"),
+    ("Army units searched the hills north of Kirkuk on Monday. The operation covered 14 sq km.", 14, "N", "Kirkuk"),
+])
+def test_what_an_operation_covered_is_what_it_swept(text: str, km2: float, direction: str, anchor: str,
+                                                     resources: Resources) -> None:
+    [found] = areas(text, resources)
+    assert (found.area_km2, found.direction, found.status) == (km2, direction, "cleared")
+    assert found.anchor_surfaces == (anchor,)
+
+
+def test_a_size_that_something_covers_is_no_clearance(resources: Resources) -> None:
+    assert areas("The reservoir covered 15 square kilometres north of Baghdad before the drought.", resources) == []
+
+
+def test_a_bank_set_off_after_the_anchor_locates_it(resources: Resources) -> None:
+    [found] = areas("Police combed 6 sq km near the village of Zawiya, on the eastern bank of the Tigris.", resources)
+    assert found.direction is None and found.anchor_surfaces == ("Zawiya",)
+
+
+def test_the_area_of_a_part_of_a_province(resources: Resources) -> None:
+    [found] = areas("Troops cleared 200 square kilometres in the Wadi Hauran area of western Anbar.", resources)
+    assert found.direction == "around" and found.anchor_surfaces == ("Wadi Hauran",)
+    # negative: with no place before it, 'western Anbar' is the area's side of Anbar
+    [alone] = areas("Troops cleared 200 square kilometres in western Anbar.", resources)
+    assert alone.direction == "W" and alone.anchor_surfaces == ("Anbar",)
+
+
+def test_a_total_over_several_provinces_is_kept_not_mapped(resources: Resources) -> None:
+    total, part = areas("The operations cleared 900 square kilometres in the provinces of Kirkuk, Diyala and "
+                        "Nineveh, including 40 square kilometres south of Hawija.", resources)
+    assert total.area_km2 == 900 and "several provinces" in total.flag and total.anchor_surfaces == ()
+    assert (part.area_km2, part.direction, part.anchor_surfaces, part.flag) == (40, "S", ("Hawija",), "")
+
+
+def test_around_straight_after_the_figure_wins_over_a_side_named_later(resources: Resources) -> None:
+    [found] = areas("Troops cleared 9 square kilometres around Umm al-Khanazir island, in the river, and "
+                    "Lake Tharthar's southern shore.", resources)
+    assert found.direction == "around" and found.anchor_surfaces == ("Umm al-Khanazir island",)
+    # negative: 'around villages north of X' is north of X
+    [north] = areas("Troops cleared 30 square kilometres around villages north of Kirkuk.", resources)
+    assert north.direction == "N" and north.anchor_surfaces == ("Kirkuk",)

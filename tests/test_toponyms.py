@@ -117,6 +117,9 @@ def test_from_to_cue(resources: Resources) -> None:
     ("Drones struck near the Kirkuk airport and the Dibis Dam at dawn.", ["Kirkuk airport", "Dibis Dam"]),
     ("Rockets landed on the Qaraj air base and near the Gwer bridge.", ["Qaraj air base", "Gwer bridge"]),
     ("Clashes were reported in the Tigris River Valley.", ["Tigris River Valley"]),
+    ("Boats landed troops on Umm al-Khanazir island before dawn.", ["Umm al-Khanazir island"]),
+    # negative: 'island' after a common word is no name
+    ("The river island was flooded.", []),
 ])
 def test_feature_heads(text: str, expected: list[str], resources: Resources) -> None:
     assert surfaces(text, resources) == expected

@@ -56,7 +56,9 @@ CLEARED = re.compile(r"\b(?:clear(?:ed|ing|s)?|liberat(?:ed|ing|e|es|ion)|retak(
                      r"recaptur(?:ed|e|ing)|freed|free|seiz(?:ed|e|ing)|captur(?:ed|e|ing)|regain(?:ed)?|"
                      r"reclaim(?:ed)?|drove|driven|pushed|purg(?:ed|e)|took|taken|secur(?:ed|e)|"
                      r"re-?established|restor(?:ed|e)|expel(?:led)?|swept|wrested|gained|won|advanced|inspect(?:ed|ion|ing)|"
-                     r"comb(?:ed|ing)|search(?:ed|ing)|scour(?:ed|ing))\b",
+                     r"comb(?:ed|ing)|search(?:ed|ing)|scour(?:ed|ing)|"
+                     # 'the search covered 11 km²', 'the operation covered some 15 km²': what it swept
+                     r"(?:operations?|search(?:es)?|sweeps?|raids?|campaign|mission|patrols?)\s+(?:has\s+|have\s+)?covered)\b",
                      re.IGNORECASE)
 TARGETED = re.compile(r"\b(?:target(?:ed|s|ing)?|offensive to|launched|aim(?:s|ed|ing)? to|push to|"
                       r"operation to|seeks? to|besieg(?:ed|ing)|encircl(?:ed|ing)|surround(?:ed|ing)|"
@@ -88,6 +90,9 @@ CAMPAIGN_TOTAL = re.compile(r"\b(?:since the (?:start|beginning|outbreak) of (?:
                             r"nationwide|across (?:all of )?(?:Iraq|the country)|(?:in|across) (?:the )?(?:various|all|"
                             r"several|many) (?:provinces|governorates|regions|parts) of (?:the country|Iraq))\b",
                             re.IGNORECASE)
+# 'cleared 1,250 km² in the provinces of Nineveh, Kirkuk and Diyala': a total over several provinces
+SEVERAL_PROVINCES = re.compile(r"\s*(?:of\s+\w+\s+)?(?:in|across)\s+(?:the\s+)?(?:\w+\s+)?(?:provinces|governorates)\b",
+                               re.IGNORECASE)
 _DIR_WORD = r"(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?"
 # the part of a place a side names: 'the southern outskirts of X', "X's western bank"
 _SIDE_NOUNS = (r"(?:outskirts|flank|side|edge|countryside|areas?|parts?|regions?|sectors?|villages|desert|reaches|"
@@ -296,6 +301,9 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
         # of X, including 400 dunams around Y')
         return min(own, key=lambda r: _gap(r, value_pos))
     own = [r for r in own if not _locates_another_anchor(r, mentions, text)]
+    straight = [r for r in own if r.direction in ROUND_ABOUT and _straight_after_figure(r, text, value_pos)]
+    if straight:
+        return straight[0]
     if any(r.direction not in ROUND_ABOUT for r in own):
         return min((r for r in own if r.direction not in ROUND_ABOUT), key=lambda r: _gap(r, value_pos))
     own_places = any(span[0] <= m.start < span[1] for m in mentions)
@@ -322,19 +330,50 @@ def _best_relation(sentence_index: int, sentences: Sentences, text: str, mention
     return near[0] if near else None
 
 
+# 'cleared 9 km² around Khalidiya island, ...', '5 sq km near the village of X, ...': the words
+# between the figure and its 'around', and between 'around' and its anchor
+_FIGURE_TO_RELATION = re.compile(r"\s*(?:\([^)]{0,40}\)\s*)?(?:of\s+(?:desert|land|territory|farmland|terrain)\s+)?$",
+                                 re.IGNORECASE)
+_RELATION_TO_ANCHOR = re.compile(r"\s+(?:the\s+)?(?:(?:town|city|village|island|mountains?|area)\s+of\s+)?$",
+                                 re.IGNORECASE)
+
+
+def _straight_after_figure(relation: _Relation, text: str, value_pos: int) -> bool:
+    """Whether an 'around X' or 'near the village of X' follows the figure straight on: '9 km² around X' is
+    around X, '5 km² near the village of X' is near X, whatever side of another place the rest of the
+    sentence names (it says where X lies)."""
+    figure = AREA.match(text, value_pos)
+    if figure is None or relation.at < figure.end() or not relation.anchors:
+        return False
+    word = AROUND.match(text, relation.at)
+    return word is not None and _FIGURE_TO_RELATION.fullmatch(text, figure.end(), relation.at) is not None and \
+        _RELATION_TO_ANCHOR.fullmatch(text, word.end(), relation.anchors[0].start) is not None
+
+
 _APPOSITION = re.compile(r"(?:\s+(?:area|region|district|sub-?district|village|town|city|countryside|valley))?"
-                         r"\s*,\s*(?:in\s+|(?:some|about|around|roughly|nearly)\s+)?"
+                         r"\s*,\s*(?:in\s+|on\s+the\s+|(?:some|about|around|roughly|nearly)\s+)?"
                          r"(?:\d+(?:\.\d+)?\s*(?:km|kms|kilomet(?:re|er)s?|miles?)\s+)?$", re.IGNORECASE)
 
 
+# 'in the Wadi Horan area of western Anbar': a compass adjective after 'X area of' places X within a part
+# of the province, it is not the area's side
+_PART_OF = re.compile(r"(?:\s+(?:area|region|district|sub-?district|valley|desert|mountains?|hills))?\s+(?:of|in)\s+",
+                      re.IGNORECASE)
+
+
 def _locates_another_anchor(relation: _Relation, mentions: list[Mention], text: str) -> bool:
-    """'in the Kubaisa area, southwest of Hit', 'west of the town of Rutba, some 380 km west of Baghdad': a
-    compass phrase set off after a place says where that place lies, not on which side of its own anchor
-    the area is."""
+    """'in the Kubaisa area, southwest of Hit', 'west of the town of Rutba, some 380 km west of Baghdad',
+    'near the village of X, on the western bank of the Tigris', 'the X area of western Anbar': a compass
+    phrase set off after a place says where that place lies, not on which side of its own anchor the area
+    is."""
     if relation.direction in ROUND_ABOUT or relation.direction == "between":
         return False
     before = [m for m in mentions if m.end <= relation.at and m not in relation.anchors]
-    return bool(before) and _APPOSITION.fullmatch(text, before[-1].end, relation.at) is not None
+    if not before:
+        return False
+    adjective = not re.search(r"\b(?:of|from)\s*$", relation.text)  # 'western Anbar', not 'west of Anbar'
+    return _APPOSITION.fullmatch(text, before[-1].end, relation.at) is not None or \
+        (adjective and _PART_OF.fullmatch(text, before[-1].end, relation.at) is not None)
 
 
 def _gap(relation: _Relation, value_pos: int) -> tuple[int, int]:
@@ -403,6 +442,8 @@ def find_areas(text: str, sentences: Sentences, mentions: list[Mention]) -> list
         sentence = sentences.sentence(sentences.index_at(m.start()))
         if CAMPAIGN_TOTAL.search(clause) and not any(x.sentence == sentence for x in mentions):
             flag = "a campaign's running total with no place of its own: kept, not mapped"
+        elif SEVERAL_PROVINCES.match(text, m.end()):
+            flag = "a total over several provinces: kept, not mapped"
         statements.append(_statement(text, sentences, mentions, m, km2, unit_text, status, range_km2, flag=flag))
     for m in ADVANCE.finditer(text):
         if any(s.start <= m.start("value") < s.start + 40 for s in statements):

@@ -47,7 +47,7 @@ _NAME_RUN = rf"(?:(?:al|el|Al|El)[-‐ ])?{_WORD_RUN}(?:\s{{1,20}}(?:(?:al|el)[-
 FEATURE_HEADS = (r"(?:River\s+|river\s+)?(?:[Vv]alley)|[Bb]ridge|[Oo]il ?[Ff]ields?|[Pp]lains?|[Aa]ir ?[Bb]ase|"
                  r"[Mm]ilitary [Bb]ase|[Bb]ase|[Aa]irport|[Bb]order [Cc]rossing|[Cc]rossing|[Jj]unction|[Ii]ntersection|"
                  r"[Cc]heckpoint|[Dd]am|[Ff]actory|[Rr]efinery|[Pp]eak|[Dd]esert|[Bb]asin|[Rr]oad|[Hh]ighway|"
-                 r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip")
+                 r"[Cc]amp|[Ss]hrine|[Mm]onastery|[Rr]esort|[Pp]lateau|[Ww]adi|[Ss]trip|[Ii]sland")
 _LIST = rf"{_NAME_RUN}(?:\s*,\s*(?:and\s+)?{_NAME_RUN}|\s+and\s+{_NAME_RUN}){{0,40}}"
 _NAME_START = r"(?:[A-Z]|[ae]l[-‐ ])"  # how every name begins ('Al-' and 'El-' begin with a capital)
 
@@ -86,7 +86,8 @@ def _capital_word_before(text: str, at: int, spaced: bool) -> bool:
 
 _FEATURE_WORDS = ("river", "valley", "bridge", "oil", "plain", "air", "military", "base", "airport", "border", "crossing",
                   "junction", "intersection", "checkpoint", "dam", "factory", "refinery", "peak", "desert", "basin",
-                  "road", "highway", "camp", "shrine", "monastery", "resort", "plateau", "wadi", "strip")
+                  "road", "highway", "camp", "shrine", "monastery", "resort", "plateau", "wadi", "strip",
+                  "island")
 _OF_A_NAME = re.compile(rf"\s+of\s+{_NAME_START}")
 # (cue, pattern, the words a sentence must hold for the pattern to be tried (() = the cue's CUE_HINTS),
 #  gate: None or a Gate every match passes)
@@ -258,7 +259,7 @@ CUE_HINTS = {"area": ("area", "region"),
              "feature": (" valley", " bridge", " oil", " plain", " base", "airbase", " airport", " crossing",
                          " junction", " intersection", " checkpoint", " dam", " factory", " refinery", " peak",
                          " desert", " basin", " road", " highway", " camp", " shrine", " monastery", " resort",
-                         " plateau", " wadi", " strip"),
+                         " plateau", " wadi", " strip", " island"),
              "subdistrict": ("district", "nahiya", "qadha", "province", "governorate"),
              "village": ("from ", "village", "hamlet", "localit", "town", "cit", "captur", "liberation", "retaking", "fall of",
                          "outskirts"), "front": ("front",), "compass": ("north", "south", "east", "west"), "mount": ("mount", "mt", "jabal", "jebel"),
@@ -934,7 +935,7 @@ def _cued_mentions(text: str, index: GazetteerIndex, sentences: Sentences,
 _FEATURE_SPLIT = re.compile(rf"^(?P<base>.+?)\s+(?P<head>{FEATURE_HEADS})$")
 HEAD_TYPES = {"valley": "valley", "dam": "dam", "camp": "camp", "road": "road", "highway": "road", "desert": "region",
               "plain": "region", "plains": "region", "basin": "region", "plateau": "region", "peak": "mountain",
-              "strip": "region"}
+              "strip": "region", "island": "island"}
 
 
 _QUALIFIER = re.compile(r"(?:\s+(?:International|Military|Civil|Civilian|Old|New|Main|Grand|Central))+$")
