@@ -68,6 +68,26 @@ def test_a_report_over_its_time_budget_is_stopped(resources: Resources) -> None:
     assert result.failed and "time budget of 0.2 s" in result.warnings[0]
 
 
+def test_an_alarm_repeated_while_the_budget_is_taken_down_does_not_escape() -> None:
+    """Held off the CPU, a process can have a second alarm due while the first one's exception unwinds:
+    it must not be raised in the budget's own exit, or the timer would outlive the report."""
+    import contextlib
+    import signal
+    import sys
+
+    from opmap.budget import OverBudget, time_budget
+
+    in_exit = compile("import sys\nframe = sys._getframe()", contextlib.__file__, "exec")
+    names: dict[str, object] = {}
+    exec(in_exit, names)  # a frame of contextlib's code, as in its __exit__
+    with pytest.raises(OverBudget), time_budget(5):
+        handler = signal.getsignal(signal.SIGALRM)
+        assert callable(handler)
+        handler(signal.SIGALRM, names["frame"])  # taken down: nothing raised
+        handler(signal.SIGALRM, sys._getframe())  # the report's own code: raised
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and the timer is stopped
+
+
 # --- patterns that cannot backtrack ----------------------------------------------------------------
 
 def _seconds(call: object) -> float:
