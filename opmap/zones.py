@@ -235,6 +235,11 @@ def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> l
             out.append(place)
             continue
         at = place.offsets[0]
+        if place.roles == ("dateline",):
+            zone, basis = _dateline_zone(place)
+            if zone:
+                out.append(replace(place, zone=zone, zone_basis=f"inferred: {basis}"))
+                continue
         same = {p.zone for p in towns if p.quote == place.quote}
         abroad = next((c for c in countries for surface in c.surfaces
                        if place.quote.lstrip().startswith((f"In {surface},", f"Inside {surface},"))), None)
@@ -253,6 +258,23 @@ def infer_unlocated_zones(places: list[Place], areas: Sequence[AreaReport]) -> l
             continue
         out.append(replace(place, zone=zone, zone_basis=f"inferred: {basis}"))
     return out
+
+
+def _dateline_zone(place: Place) -> tuple[str, str]:
+    """The zone of a dateline's town the tables lack ('TAMPA, Fla. -'): datelines in Iraq name towns the
+    tables hold, so it lies abroad, unless its qualifier says 'Kurdistan' or 'Iraq' ('X, Kurdistan
+    Region -': the Kurdistan Region; 'X, Iraq': no zone from the dateline)."""
+    for surface in place.surfaces:
+        at = place.quote.find(surface)
+        if at < 0:
+            continue
+        qualifier = place.quote[at + len(surface):at + len(surface) + 30].lstrip(" ,")
+        if qualifier.lower().startswith("kurdistan"):
+            return "kurdistan_region", "the dateline's qualifier names the Kurdistan Region"
+        if qualifier.lower().startswith("iraq"):
+            return "", ""
+        return "outside", "a dateline town the tables lack (datelines in Iraq name towns they hold)"
+    return "", ""
 
 
 def _nearest_in_text(candidates: list[Place], at: int) -> Place:

@@ -328,6 +328,7 @@ def test_a_sentence_opening_in_a_neighbouring_country_puts_its_unknown_places_th
     ("Jets hit hideouts in Wadi Zerdawa at night.", "Wadi Zerdawa", "valley"),
     ("Police raided the Hay Zerdawa neighbourhood of Kirkuk.", "Hay Zerdawa", "settlement"),
     ("Militants attacked a checkpoint in Zerdawa, north of Mosul.", "Zerdawa", "settlement"),
+    ("The convoy moved on into Zerdawa, north of the mountain.", "Zerdawa", "settlement"),
 ])
 def test_axes_wadis_neighbourhoods_and_sides_of_known_places(text: str, surface: str, kind: str,
                                                             resources: Resources) -> None:
@@ -339,6 +340,7 @@ def test_axes_wadis_neighbourhoods_and_sides_of_known_places(text: str, surface:
     "Officials said on Monday, north of the river, that the roads were open.",
     "The axis of the offensive shifted to the west.",
     "Our neighbourhood watch met in the evening.",
+    "Clashes with Daesh, north of the city, went on all night.",
 ])
 def test_no_place_without_a_name(text: str, resources: Resources) -> None:
     assert surfaces(text, resources) == []
@@ -352,3 +354,20 @@ def test_a_strike_release_line_names_its_place(resources: Resources) -> None:
     text = "Strikes in Iraq\n-- Near Zerdawa, one strike destroyed a fighting position.\n-- Near Mosul, two strikes hit."
     assert "Zerdawa" in surfaces(text, resources)
     assert surfaces("Near misses, the pilots said, were common.", resources) == []
+
+
+@pytest.mark.parametrize(("text", "zone"), [
+    # a dateline town the tables lack lies abroad: datelines in Iraq name towns the tables hold
+    ("ZARQAWIYA, Fla. - Coalition jets struck hideouts near Kirkuk on Monday.", "outside"),
+    # its qualifier can say where it is
+    ("ZARQAWIYA, Kurdistan Region - Peshmerga repelled an attack near Makhmour.", "kurdistan_region"),
+])
+def test_a_dateline_town_the_tables_lack(text: str, zone: str, resources: Resources) -> None:
+    [place] = [p for p in places(text, resources) if "ZARQAWIYA" in p.surfaces]
+    assert place.zone == zone and place.zone_basis.startswith("inferred")
+
+
+def test_a_dateline_in_iraq_the_tables_lack_takes_its_zone_from_the_story(resources: Resources) -> None:
+    [place] = [p for p in places("ZARQAWIYA, Iraq - Troops raided hideouts in Kirkuk.", resources)
+               if "ZARQAWIYA" in p.surfaces]
+    assert place.zone != "outside"

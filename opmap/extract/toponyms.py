@@ -106,7 +106,8 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
     ("neighbourhood", re.compile(rf"\b({_NAME_RUN})\s+(?:neighbou?rhood|quarter)s?\b|\b(?:neighbou?rhood|quarter)s?\s+"
                                  rf"of\s+({_NAME_RUN})"), ("neighbo", "quarter"), None),
     # a name the text locates by a side of a known place: 'in Tel Skuf, north of Mosul'
-    ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards|of|retook|recaptured|captured|entered|"
+    ("place", re.compile(rf"\b(?:in|at|near|from|to|around|outside|towards?|of|into|via|past|beyond|retook|"
+                         rf"recaptured|captured|entered|"
                          rf"liberated|seized|reached|stormed|shelled|struck|hit|attacked|cleared|besieged|bombed)\s+"
                          rf"({_NAME_RUN}),\s+(?:just\s+)?(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+"
                          rf"(?=[A-Z]|the\s)"), ("north", "south", "east", "west"),
