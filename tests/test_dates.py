@@ -294,3 +294,30 @@ def test_the_lead_follows_a_dateline_line_and_blank_lines() -> None:
     text = ("Nineveh - INA\n\n\nThe Security Media Cell said on Wednesday that units had combed the hills "
             "north of the town on Monday.\n\nThe militants had fled on Tuesday, it said.")
     assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 16)
+
+
+def test_a_weekday_inside_a_quotation_still_names_its_day() -> None:
+    text = ("The cell announced on Wednesday that “a force carried out an operation yesterday, Monday, that "
+            "cleared 20 square kilometres west of the town.”")
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 16)
+    # negative: a relative word alone inside a quotation is the speaker's, not the report's
+    quoted = "The cell announced on Wednesday that “the force carried out an operation yesterday.”"
+    assert event_date(quoted, THURSDAY)[0] == dt.date(2018, 7, 18)
+
+
+@pytest.mark.parametrize("text", [
+    "Artillery shelled the villages on Monday and again on Tuesday, officials said.",
+    "Artillery shelled the villages on Monday and then on Tuesday.",
+])
+def test_a_day_and_a_repeat_give_the_first_day(text: str) -> None:
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 16)
+
+
+def test_a_span_between_two_dates_begins_the_reports_period() -> None:
+    text = ("Militants are exploiting gaps between army sectors along the river. Cells conducted four attacks "
+            "between July 8 and July 16, including a bombing near the bridge on July 12.")
+    assert event_date(text, THURSDAY)[0] == dt.date(2018, 7, 8)
+    # negative: a lead with its own day keeps it over a span told later
+    lead = ("Troops cleared the bridge on Tuesday. Cells had conducted four attacks between July 8 and "
+            "July 16 before the sweep.")
+    assert event_date(lead, THURSDAY)[0] == dt.date(2018, 7, 17)

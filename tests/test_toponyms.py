@@ -371,3 +371,10 @@ def test_a_dateline_in_iraq_the_tables_lack_takes_its_zone_from_the_story(resour
     [place] = [p for p in places("ZARQAWIYA, Iraq - Troops raided hideouts in Kirkuk.", resources)
                if "ZARQAWIYA" in p.surfaces]
     assert place.zone != "outside"
+
+
+def test_a_head_a_list_shares_stays_out_of_each_name(resources: Resources) -> None:
+    found = surfaces("The gap lies between the Jalawla and Saadiya sub-districts of Diyala.", resources)
+    assert "Saadiya" in found and not any(s.endswith(" sub") for s in found)
+    # negative: a singular head stays in the name
+    assert "Saadiya sub-district" in surfaces("Militants attacked the Saadiya sub-district at night.", resources)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from opmap.extract.campaigns import Campaign, campaign_table, first_mention, names_operation
 
@@ -74,7 +74,7 @@ REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|announced|stated|reported|add
 # 'announced on Monday that its troops ...': the day of a statement, followed by what it said.
 THAT_CLAUSE = re.compile(r"^\s*,?\s*that\s+(?:its|their|the|his|her|a|an|[A-Z]|\w+\s+(?:had|have|has|were|was)\b)")
 WEEKDAY_RANGE_END = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*(?:and|to|through|"
-                               r"until|till|[-–])\s*$")
+                               r"until|till|[-–])\s*(?:(?:again|then|also)\s+)?(?:on\s+)?$")
 SPAN_DAYS = re.compile(r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)[- ]day\s+(?:[\w-]+\s+)?"
                        r"(?:operation|offensive|campaign|battle|assault|push|sweep)\b", re.IGNORECASE)
 SPAN_END = re.compile(r"\b(?:concluded|ended|finished|completed|wrapped up|came to an end)\b", re.IGNORECASE)
@@ -197,13 +197,16 @@ def _weekday(m: re.Match[str], published: dt.date) -> dt.date:
     return published - dt.timedelta(days=back)
 
 
-def _reporting(text: str, at: int, end: int | None = None) -> bool:
+def _reporting(text: str, at: int, end: int | None = None, absolute: bool = False) -> bool:
     """True for the day a statement was made ('said on Monday', 'in a tweet on Friday said') and for
-    day words inside a quotation (the speaker's 'today' is not the report's)."""
+    relative day words inside a quotation (the speaker's 'today' is not the report's; an `absolute` day,
+    a weekday or a date, names the same day whoever says it: 'an operation yesterday, Sunday')."""
     if REPORTING.search(text, max(0, at - 60), at):
         return True
     if end is not None and (REPORTING_AFTER.match(text, end) or THAT_CLAUSE.match(text[end:end + 20])):
         return True
+    if absolute:
+        return False
     paragraph = text.rfind("\n", 0, at) + 1
     return text.rfind("“", paragraph, at) > text.rfind("”", paragraph, at)
 
@@ -244,7 +247,8 @@ def _candidate(text: str, date: dt.date, m: re.Match[str], explicit: bool = Fals
     launch = bool(since or (verb and not passive) or announced_launch)
     background = _background(text, sentence, start)
     progress = bool(PROGRESS.search(text, max(sentence, start - 20), start))
-    reporting = _reporting(text, start, end) and not announced_launch
+    absolute = explicit or "weekday" in m.re.groupindex
+    reporting = _reporting(text, start, end, absolute) and not announced_launch
     return DateCandidate(date, start, m.group(0), reporting=reporting, launch=launch,
                          background=background, progress=progress, since=since and not (verb and not passive),
                          explicit=explicit, vague=vague)
@@ -271,7 +275,11 @@ def date_candidates(text: str, published: dt.date | None, year_hint: int | None 
                 if date is not None and date > end:
                     date = _explicit(m, None, end.year - 1)
         if date is not None:
-            found.append(_candidate(text, date, m, explicit=True))
+            candidate = _candidate(text, date, m, explicit=True)
+            if ranged and not candidate.reporting:
+                # 'attacks between July 20 and July 28': the span the report covers begins that day
+                candidate = replace(candidate, launch=True, since=True)
+            found.append(candidate)
     for m in NUMERIC.finditer(text):
         date = _numeric(m)
         if date is not None:

@@ -627,11 +627,15 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
     cue, unit = "", ""
     if j + 1 < len(tokens) and tokens[j + 1].key in UNIT_WORDS and _joined(text, tokens[j], tokens[j + 1]):
         unit = tokens[j + 1].key
-        j += 1
-        end = tokens[j].end
-        if (unit == "sub" and j + 1 < len(tokens) and tokens[j + 1].key == "district") or (unit == "mountain" and j + 1 < len(tokens) and tokens[j + 1].key == "range"):
+        if unit == "sub" and j + 2 < len(tokens) and tokens[j + 2].key == "districts":
+            pass  # 'Jalawla and Saadiya sub-districts': the head the list shares stays out of each name
+        else:
             j += 1
             end = tokens[j].end
+            if (unit == "sub" and j + 1 < len(tokens) and tokens[j + 1].key == "district") or \
+                    (unit == "mountain" and j + 1 < len(tokens) and tokens[j + 1].key == "range"):
+                j += 1
+                end = tokens[j].end
     elif i >= 1 and tokens[i - 1].key in MOUNT_WORDS and _joined(text, tokens[i - 1], tokens[i]) \
             and tokens[i - 1].capital:
         unit = "mount"
