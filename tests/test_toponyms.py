@@ -378,3 +378,14 @@ def test_a_head_a_list_shares_stays_out_of_each_name(resources: Resources) -> No
     assert "Saadiya" in found and not any(s.endswith(" sub") for s in found)
     # negative: a singular head stays in the name
     assert "Saadiya sub-district" in surfaces("Militants attacked the Saadiya sub-district at night.", resources)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Units swept the desert around Zerdawa at dawn.", ["Zerdawa"]),
+    ("Families fled to camps near Zerdawa and Qasrawan.", ["Zerdawa", "Qasrawan"]),
+    # negative: times and organisations after 'around' are no places
+    ("Attacks rose around Eid and again around March.", []),
+    ("Fighting went on around ISIS positions all night.", []),
+])
+def test_around_and_near_a_pair(text: str, expected: list[str], resources: Resources) -> None:
+    assert surfaces(text, resources) == expected

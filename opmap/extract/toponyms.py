@@ -178,10 +178,11 @@ CUES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], Gate | None], ...] = (
                            rf"advanced on|advancing on|marched on|heading to)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
                            rf"({_NAME_RUN})"),
      ("toward", "into", "enter", "reach", "storm", "advanc", "march", "heading"), None),
-    # 'near X', 'outside X', 'on the outskirts of X': what is near or outside something is a place
-    ("place", re.compile(rf"\b(?:near|nearby|outside|close to|in the vicinity of)\s+({_NAME_RUN})"),
-     ("near", "outside", "close to", "vicinity"),
-     Gate(("near", "outside", "close to", "vicinity of"), re.compile(rf"[a-z]{{0,2}}\s+{_NAME_START}"))),
+    # 'near X', 'around X', 'outside X', 'near A and B': what is near, around or outside something is a place
+    ("place", re.compile(rf"\b(?:near|nearby|around|outside|close to|in the vicinity of)\s+"
+                         rf"({_NAME_RUN}(?:\s+and\s+{_NAME_RUN})?)"),
+     ("near", "around", "outside", "close to", "vicinity"),
+     Gate(("near", "around", "outside", "close to", "vicinity of"), re.compile(rf"[a-z]{{0,2}}\s+{_NAME_START}"))),
 )
 ROAD = re.compile(rf"\b((?:{_NAME})[-–‐](?:{_NAME})\s+(?:road|highway|Road|Highway))\b")
 _ROAD_WORD = re.compile(r"\s(?:road|highway|Road|Highway)\b")
