@@ -190,3 +190,15 @@ def test_the_border_and_action_comparisons_see_both_answers() -> None:
     assert not toponyms._reports_action("The weather was mild.")
     assert toponyms.ACTOR_BEFORE.search("the town disputed by Baghdad and ")
     assert not toponyms._may_name_parties("the town held since spring ")
+
+
+def test_a_reread_mention_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from opmap.model import Mention
+
+    values = {f.name: f"v-{f.name}" for f in dataclasses.fields(Mention)}
+    mention = Mention(**values)  # type: ignore[arg-type]
+    offset = (5.0, "N", 3)
+    assert mention.reread("operation", offset) == dataclasses.replace(mention, role="operation", offset_from=offset)
+

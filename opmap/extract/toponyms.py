@@ -286,7 +286,9 @@ def tokenize(text: str) -> list[Token]:
     # a named tuple, built with tuple.__new__ from the word's memoised key and capital: a report has
     # hundreds of words, and this is the one pass over all of them
     new, info = tuple.__new__, _word_info
-    return [new(Token, (w, *info(w), *m.span())) for m in _TOKEN.finditer(text) for w in (m.group(),)]
+    # (tuples joined with + build faster than unpacked into one: measured)
+    return [new(Token, (w,) + info(w) + m.span())  # noqa: RUF005
+            for m in _TOKEN.finditer(text) for w in (m.group(),)]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -505,7 +507,7 @@ def find_mentions(text: str, index: GazetteerIndex, sentences: Sentences) -> lis
         role = _role(text, mention, mentions, acting) if mention.role != "dateline" else mention.role
         offset_from = _offset_from(text, mention, mentions)
         read.append(mention if (role, offset_from) == (mention.role, mention.offset_from) else
-                    replace(mention, role=role, offset_from=offset_from))
+                    mention.reread(role, offset_from))
     return read
 
 
