@@ -44,9 +44,9 @@ def test_areas_and_dates(scores: dict) -> None:  # type: ignore[type-arg]
     # (issue 9), so the scorer, which wants a polygon for every figure, counts its size as wrong; every
     # drawn polygon meets its figure within 1 % (tests/test_shapes.py).
     assert a["polygon_size_ok"] >= 0.9, a
-    # Issue 9 asks 0.90; 0.896 (60 of 67) is reached: 4 of the dated reports have no publication date and
-    # only a weekday that no dated report of the same operation settles. This bar guards what is held.
-    assert scores["event_date"]["accuracy"] >= 0.89, scores["event_date"]
+    # Issue 9 asks 0.90; 0.925 (62 of 67) is reached: 4 of the 5 misses have no publication date and only a
+    # weekday that no dated report of the same operation settles. This bar guards what is held.
+    assert scores["event_date"]["accuracy"] >= 0.92, scores["event_date"]
 
 
 
