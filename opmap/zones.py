@@ -268,10 +268,10 @@ def _dateline_zone(place: Place) -> tuple[str, str]:
         at = place.quote.find(surface)
         if at < 0:
             continue
-        qualifier = place.quote[at + len(surface):at + len(surface) + 30].lstrip(" ,")
-        if qualifier.lower().startswith("kurdistan"):
+        qualifier = place.quote[at + len(surface):at + len(surface) + 30].lstrip(" ,").lower()
+        if "kurdistan" in qualifier[:16]:  # 'Kurdistan Region', 'Iraqi Kurdistan'
             return "kurdistan_region", "the dateline's qualifier names the Kurdistan Region"
-        if qualifier.lower().startswith("iraq"):
+        if qualifier.startswith("iraq"):
             return "", ""
         return "outside", "a dateline town the tables lack (datelines in Iraq name towns they hold)"
     return "", ""

@@ -361,6 +361,7 @@ def test_a_strike_release_line_names_its_place(resources: Resources) -> None:
     ("ZARQAWIYA, Fla. - Coalition jets struck hideouts near Kirkuk on Monday.", "outside"),
     # its qualifier can say where it is
     ("ZARQAWIYA, Kurdistan Region - Peshmerga repelled an attack near Makhmour.", "kurdistan_region"),
+    ("ZARQAWIYA, Iraqi Kurdistan - Peshmerga repelled an attack near Makhmour.", "kurdistan_region"),
 ])
 def test_a_dateline_town_the_tables_lack(text: str, zone: str, resources: Resources) -> None:
     [place] = [p for p in places(text, resources) if "ZARQAWIYA" in p.surfaces]
