@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from opmap.extract.dates import DayCue, unresolved_day_cues, year_from_url
 from opmap.model import ArticleResult, Place
 from opmap.shapes import GEOD, main_place
@@ -289,8 +291,6 @@ def _within(cell: tuple[array[int], array[float], array[float]], start: int, end
             metres: float) -> list[int]:
     """The run positions of a cell's holders `start:end` whose point lies within `metres` of (lon, lat):
     one geodesic call for all of them."""
-    import numpy as np
-
     if end <= start:
         return []
     lons = np.frombuffer(cell[1], dtype=np.float64)[start:end]

@@ -68,9 +68,6 @@ PASSIVE_LAUNCH = re.compile(r"\b(?:was|were|had been)\s+(?:launched|begun|starte
 # Past perfect ('had withdrawn on Monday'): background to the event the report tells.
 PAST_PERFECT = re.compile(r"\bhad\s+(?:already\s+|been\s+|recently\s+)*\w+(?:ed|en|wn|ne|ght|ft|lt|nt|ld|ok)\b",
                           re.IGNORECASE)
-# 'said on Sunday that units had searched the hills on Friday': in reported speech the past perfect is the
-# event told in the past tense shifted back, not background to it.
-REPORTED_SPEECH = re.compile(r"\b(?:said|says|told|announced|stated|reported|added|confirmed|tweeted|declared)\b")
 # 'announced on Monday that its troops ...': the day of a statement, followed by what it said.
 THAT_CLAUSE = re.compile(r"^\s*,?\s*that\s+(?:its|their|the|his|her|a|an|[A-Z]|\w+\s+(?:had|have|has|were|was)\b)")
 WEEKDAY_RANGE_END = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*(?:and|to|through|"
@@ -94,6 +91,9 @@ LAUNCH_REACH_DAYS = 7  # a launch told after the lead, further back than this fr
 # Statements and reactions: the day a ministry said, condemned or summoned is not the day of the event.
 _STATEMENT_VERBS = (r"[Ss]aid|[Ss]ays|told|tells|announced|stated|reported|added|confirmed|statement|tweet|tweeted|"
                     r"published|wrote|declared|condemned|denounced|summoned|protested|recalled|vowed|warned|urged")
+# 'said on Sunday that units had searched the hills on Friday': in reported speech the past perfect is the
+# event told in the past tense shifted back, not background to it.
+REPORTED_SPEECH = re.compile(rf"\b(?:{_STATEMENT_VERBS})\b")
 REPORTING = re.compile(rf"\b(?:{_STATEMENT_VERBS})\b,?"
                        r"(?:\s+(?:[A-Z][\w'’-]*|a|an|the|on|in|to|by|of|at|late|early|during|press|news|today|"
                        r"yesterday|this|morning|evening|"

@@ -630,9 +630,9 @@ def _with_unit_words(text: str, tokens: list[Token], i: int, j: int, start: int,
     cue, unit = "", ""
     if j + 1 < len(tokens) and tokens[j + 1].key in UNIT_WORDS and _joined(text, tokens[j], tokens[j + 1]):
         unit = tokens[j + 1].key
-        if unit == "sub" and j + 2 < len(tokens) and tokens[j + 2].key == "districts":
-            pass  # 'Jalawla and Saadiya sub-districts': the head the list shares stays out of each name
-        else:
+        # 'Jalawla and Saadiya sub-districts': the head the list shares stays out of each name
+        shared_head = unit == "sub" and j + 2 < len(tokens) and tokens[j + 2].key == "districts"
+        if not shared_head:
             j += 1
             end = tokens[j].end
             if (unit == "sub" and j + 1 < len(tokens) and tokens[j + 1].key == "district") or \

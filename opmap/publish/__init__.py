@@ -189,8 +189,8 @@ class Publisher:
         reports = pd.concat([c["reports"] for c in chunks], ignore_index=True)
         n_reports = len(reports)
         for name, stream in self.geojson.items():
-            for chunk in chunks:
-                stream.add(chunk["geojson"][name] if "geojson" in chunk else chunk[name])
+            for chunk in chunks:  # chunk_layers wrote each chunk's features (the run writes GeoJSON)
+                stream.add(chunk["geojson"][name])
         if self.gpkg is not None:
             for name in STREAMED:
                 self.gpkg.add(name, without_provenance(layers[name]))
